@@ -1,0 +1,15 @@
+package io.chaski.node;
+
+/**
+ * A message was refused because a peer's outbound queue is full (policy {@link OverflowPolicy#FAIL}, or
+ * {@link OverflowPolicy#WAIT} past its timeout).
+ */
+public class ChaskiOverflowException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	public ChaskiOverflowException(String message) {
+		super(message);
+	}
+
+}

@@ -1,0 +1,326 @@
+package io.chaski.node;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.chaski.transport.Connection;
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.FrameBuffer;
+import io.chaski.wire.WireFormatException;
+
+/**
+ * A live link to one peer: its identity, the connection that currently carries it, and a bounded outbound
+ * queue that a dedicated writer thread drains into batched frames. A slow peer fills only its own queue.
+ */
+public final class Edge {
+
+	private static final Logger log = LoggerFactory.getLogger(Edge.class);
+
+	/** Wakes the writer for control envelopes; never sent. */
+	private static final Envelope WAKE = Envelope.control(EnvelopeKind.BYE, new UUID(0, 0), -1, null);
+
+	private static final int CONTROL_CAPACITY = 256;
+
+	private static final int DRAIN_BATCH = 1024;
+
+	private final UUID nodeId;
+
+	private final NodeSettings settings;
+
+	private final NodeStats stats;
+
+	private final ArrayBlockingQueue<Envelope> queue;
+
+	private final ConcurrentLinkedQueue<Envelope> control = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger controlSize = new AtomicInteger();
+
+	private final LongAdder dropped = new LongAdder();
+
+	private final Thread writer;
+
+	private final Instant connectedSince = Instant.now();
+
+	final LatencyEstimator latency = new LatencyEstimator();
+
+	final Map<Long, PendingPing> pendingPings = new ConcurrentHashMap<>();
+
+	final AtomicInteger unansweredKeepAlives = new AtomicInteger();
+
+	volatile long nextKeepAliveNanos = System.nanoTime();
+
+	private volatile Connection connection;
+
+	private volatile Handshake identity;
+
+	private volatile Set<String> subscriptions;
+
+	private volatile long lastDataNanos = System.nanoTime();
+
+	private volatile boolean leaving;
+
+	private volatile boolean closed;
+
+	Edge(Handshake identity, Connection connection, NodeSettings settings, NodeStats stats, String localName) {
+		this.nodeId = identity.nodeId();
+		this.identity = identity;
+		this.subscriptions = Set.copyOf(identity.subscriptions());
+		this.connection = connection;
+		this.settings = settings;
+		this.stats = stats;
+		this.queue = new ArrayBlockingQueue<>(settings.outboundQueueCapacity());
+		this.writer = new Thread(this::writeLoop, localName + "-writer-" + identity.name());
+		this.writer.setDaemon(true);
+	}
+
+	void startWriter() {
+		this.writer.start();
+	}
+
+	/** @return the peer's node id */
+	public UUID nodeId() {
+		return this.nodeId;
+	}
+
+	/** @return the peer's name */
+	public String name() {
+		return this.identity.name();
+	}
+
+	/** @return the topics the peer subscribes to */
+	public Set<String> subscriptions() {
+		return this.subscriptions;
+	}
+
+	/** @return whether the peer is a root node */
+	public boolean isRoot() {
+		return this.identity.root();
+	}
+
+	/**
+	 * @param topic a topic
+	 * @return whether messages on this topic should be sent to the peer
+	 */
+	public boolean wants(String topic) {
+		return this.identity.root() || this.subscriptions.contains(topic);
+	}
+
+	/**
+	 * Queues a message for the peer, applying the overflow policy when the queue is full.
+	 * @param envelope the message
+	 * @return whether it was queued (a refusal or a drop has been counted)
+	 */
+	public boolean offer(Envelope envelope) {
+		if (this.closed) {
+			return false;
+		}
+		boolean queued = switch (this.settings.overflowPolicy()) {
+			case FAIL -> this.queue.offer(envelope);
+			case WAIT -> offerWaiting(envelope);
+			case DROP_OLDEST -> offerDroppingOldest(envelope);
+		};
+		if (!queued) {
+			countDrop();
+		}
+		return queued;
+	}
+
+	private boolean offerWaiting(Envelope envelope) {
+		try {
+			return this.queue.offer(envelope, this.settings.sendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private boolean offerDroppingOldest(Envelope envelope) {
+		while (!this.queue.offer(envelope)) {
+			if (this.queue.poll() != null) {
+				countDrop();
+			}
+		}
+		return true;
+	}
+
+	private void countDrop() {
+		this.dropped.increment();
+		this.stats.dropped.increment();
+	}
+
+	/**
+	 * Queues a control envelope (ping, pong, subscription change) ahead of data; never waits.
+	 * @param envelope the envelope
+	 */
+	void offerControl(Envelope envelope) {
+		if (this.controlSize.incrementAndGet() > CONTROL_CAPACITY) {
+			this.controlSize.decrementAndGet();
+			countDrop();
+			return;
+		}
+		this.control.add(envelope);
+		this.queue.offer(WAKE);
+	}
+
+	private void writeLoop() {
+		FrameBuffer frame = new FrameBuffer(this.settings.batchFrameBytes(), this.settings.maxFrameBytes());
+		List<Envelope> batch = new ArrayList<>(DRAIN_BATCH);
+		try {
+			while (!this.closed) {
+				Envelope first = this.queue.take();
+				frame.reset();
+				appendControl(frame);
+				append(frame, first);
+				while (frame.length() < this.settings.batchFrameBytes()
+						&& this.queue.drainTo(batch, DRAIN_BATCH) > 0) {
+					for (Envelope envelope : batch) {
+						append(frame, envelope);
+					}
+					batch.clear();
+				}
+				flush(frame);
+			}
+		}
+		catch (InterruptedException ex) {
+			// the edge closed
+		}
+		catch (RuntimeException ex) {
+			if (!this.closed) {
+				log.debug("Writer to {} stopped: {}", name(), ex.toString());
+			}
+		}
+	}
+
+	private void appendControl(FrameBuffer frame) throws InterruptedException {
+		Envelope envelope;
+		while ((envelope = this.control.poll()) != null) {
+			this.controlSize.decrementAndGet();
+			append(frame, envelope);
+		}
+	}
+
+	private void append(FrameBuffer frame, Envelope envelope) throws InterruptedException {
+		if (envelope == WAKE) {
+			return;
+		}
+		try {
+			if (!frame.tryAdd(envelope)) {
+				flush(frame);
+				if (!frame.tryAdd(envelope)) {
+					log.warn("Dropping {} to {}: larger than the maximum frame of {} bytes", envelope, name(),
+							this.settings.maxFrameBytes());
+					countDrop();
+				}
+			}
+		}
+		catch (WireFormatException ex) {
+			log.warn("Dropping {} to {}: {}", envelope, name(), ex.getMessage());
+			countDrop();
+		}
+	}
+
+	private void flush(FrameBuffer frame) throws InterruptedException {
+		if (frame.envelopeCount() == 0) {
+			return;
+		}
+		frame.finish();
+		while (true) {
+			Connection current = this.connection;
+			try {
+				current.send(frame);
+				break;
+			}
+			catch (RuntimeException ex) {
+				// a duplicate connection may have been swapped in meanwhile: retry on it, else the edge is gone
+				if (this.closed || this.connection == current) {
+					throw new InterruptedException("connection to " + name() + " failed: " + ex.getMessage());
+				}
+			}
+		}
+		this.stats.framesOut.increment();
+		this.stats.envelopesOut.add(frame.envelopeCount());
+		this.stats.bytesOut.add(frame.length());
+		frame.reset();
+	}
+
+	/**
+	 * Waits until everything queued so far has been written, or the deadline passes.
+	 * @param deadlineNanos a {@link System#nanoTime()} deadline
+	 */
+	void awaitDrained(long deadlineNanos) {
+		while ((!this.queue.isEmpty() || !this.control.isEmpty()) && System.nanoTime() < deadlineNanos
+				&& this.writer.isAlive()) {
+			LockSupport.parkNanos(1_000_000);
+		}
+	}
+
+	Connection connection() {
+		return this.connection;
+	}
+
+	void replaceConnection(Connection replacement) {
+		this.connection = replacement;
+	}
+
+	void updateSubscriptions(Set<String> topics) {
+		this.subscriptions = Set.copyOf(topics);
+	}
+
+	void refreshIdentity(Handshake handshake) {
+		this.identity = handshake;
+		this.subscriptions = Set.copyOf(handshake.subscriptions());
+	}
+
+	void markData() {
+		this.lastDataNanos = System.nanoTime();
+	}
+
+	long lastDataNanos() {
+		return this.lastDataNanos;
+	}
+
+	boolean isLeaving() {
+		return this.leaving;
+	}
+
+	void markLeaving() {
+		this.leaving = true;
+	}
+
+	void close() {
+		this.closed = true;
+		this.writer.interrupt();
+		this.pendingPings.values().forEach(PendingPing::abandon);
+		this.pendingPings.clear();
+	}
+
+	/** @return a snapshot for users */
+	public PeerInfo info() {
+		Handshake id = this.identity;
+		return new PeerInfo(this.nodeId, id.name(), new PeerAddress(id.name(), id.host(), id.port()),
+				this.subscriptions, id.root(), this.latency.meanMillis(), this.latency.jitterMillis(),
+				this.connectedSince, this.connection.initiatedLocally(), this.queue.size(), this.dropped.sum());
+	}
+
+	@Override
+	public String toString() {
+		return name() + "@" + this.identity.host() + ":" + this.identity.port();
+	}
+
+}

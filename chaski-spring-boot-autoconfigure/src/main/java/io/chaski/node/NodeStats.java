@@ -1,0 +1,73 @@
+package io.chaski.node;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Running totals of a node's traffic, for metrics and the actuator endpoint.
+ */
+public final class NodeStats {
+
+	final LongAdder bytesIn = new LongAdder();
+
+	final LongAdder bytesOut = new LongAdder();
+
+	final LongAdder framesIn = new LongAdder();
+
+	final LongAdder framesOut = new LongAdder();
+
+	final LongAdder envelopesIn = new LongAdder();
+
+	final LongAdder envelopesOut = new LongAdder();
+
+	final LongAdder dropped = new LongAdder();
+
+	final LongAdder rejectedConnections = new LongAdder();
+
+	final LongAdder reconnects = new LongAdder();
+
+	/** @return bytes received, frame headers included */
+	public long bytesIn() {
+		return this.bytesIn.sum();
+	}
+
+	/** @return bytes sent, frame headers included */
+	public long bytesOut() {
+		return this.bytesOut.sum();
+	}
+
+	/** @return frames received */
+	public long framesIn() {
+		return this.framesIn.sum();
+	}
+
+	/** @return frames sent */
+	public long framesOut() {
+		return this.framesOut.sum();
+	}
+
+	/** @return envelopes received */
+	public long envelopesIn() {
+		return this.envelopesIn.sum();
+	}
+
+	/** @return envelopes sent */
+	public long envelopesOut() {
+		return this.envelopesOut.sum();
+	}
+
+	/** @return outbound messages dropped or refused by the overflow policy */
+	public long dropped() {
+		return this.dropped.sum();
+	}
+
+	/** @return connections closed for bad input or protocol violations */
+	public long rejectedConnections() {
+		return this.rejectedConnections.sum();
+	}
+
+	/** @return successful reconnections */
+	public long reconnects() {
+		return this.reconnects.sum();
+	}
+
+}

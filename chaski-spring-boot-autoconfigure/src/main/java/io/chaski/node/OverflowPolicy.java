@@ -1,0 +1,17 @@
+package io.chaski.node;
+
+/**
+ * What happens when a peer's outbound queue is full. Every refused or dropped message is counted.
+ */
+public enum OverflowPolicy {
+
+	/** Wait up to the send timeout for space, then drop the new message. Slows a fast publisher down. */
+	WAIT,
+
+	/** Drop the oldest queued message to make room: fresh data wins. */
+	DROP_OLDEST,
+
+	/** Refuse at once: {@code publish} throws {@link ChaskiOverflowException}, relays are dropped. */
+	FAIL
+
+}

@@ -1,0 +1,275 @@
+package io.chaski.streamer;
+
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.chaski.node.ChaskiNode;
+import io.chaski.node.ChaskiOverflowException;
+import io.chaski.node.Edge;
+import io.chaski.node.OverflowPolicy;
+import io.chaski.wire.DefaultPayloadCodec;
+import io.chaski.wire.EncodedPayload;
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.PayloadCodec;
+
+/**
+ * Topic publish/subscribe over a {@link ChaskiNode}. Messages flood along the edges of nodes that share the
+ * topic (and through root nodes), hop by hop, each hop checking the hop limit and dropping ids it has seen.
+ * Delivery is at-most-once and in order per sender per link.
+ */
+public final class ChaskiStreamer implements AutoCloseable {
+
+	private final ChaskiNode node;
+
+	private final StreamerSettings settings;
+
+	private final PayloadCodec codec;
+
+	private final MessagePool pool;
+
+	private final Map<String, List<ChaskiSubscription<?>>> byTopic = new ConcurrentHashMap<>();
+
+	private final List<ChaskiSubscription<?>> everyTopic = new CopyOnWriteArrayList<>();
+
+	private final List<StreamerObserver> observers = new CopyOnWriteArrayList<>();
+
+	private final Map<String, Map<String, String>> headersByContentType = new ConcurrentHashMap<>();
+
+	private final LongAdder published = new LongAdder();
+
+	private final LongAdder received = new LongAdder();
+
+	private final LongAdder duplicates = new LongAdder();
+
+	private final LongAdder relayed = new LongAdder();
+
+	/**
+	 * A streamer with default settings and the default codec (bytes, text, JSON).
+	 * @param node the node to run on
+	 */
+	public ChaskiStreamer(ChaskiNode node) {
+		this(node, StreamerSettings.DEFAULTS, new DefaultPayloadCodec());
+	}
+
+	/**
+	 * @param node the node to run on
+	 * @param settings hop limit, duplicate filter and buffer sizes
+	 * @param codec turns payloads into bytes and back
+	 */
+	public ChaskiStreamer(ChaskiNode node, StreamerSettings settings, PayloadCodec codec) {
+		this.node = node;
+		this.settings = settings;
+		this.codec = codec;
+		this.pool = new MessagePool(settings.poolSize(), settings.poolTtl());
+		node.registerHandler(EnvelopeKind.PUBLISH, this::onPublish);
+	}
+
+	/** @return the node this streamer runs on */
+	public ChaskiNode node() {
+		return this.node;
+	}
+
+	/** @return the codec for payloads */
+	public PayloadCodec codec() {
+		return this.codec;
+	}
+
+	/** @param observer told about traffic, for metrics */
+	public void addObserver(StreamerObserver observer) {
+		this.observers.add(observer);
+	}
+
+	/**
+	 * Publishes a message with the default hop limit.
+	 * @param topic the topic
+	 * @param payload {@code byte[]}, a String, or any object Jackson can write
+	 * @return the message id
+	 * @throws ChaskiOverflowException if a peer's queue is full under {@link OverflowPolicy#FAIL} or
+	 * {@link OverflowPolicy#WAIT}
+	 * @throws IllegalArgumentException if the message is larger than the maximum frame
+	 */
+	public long publish(String topic, Object payload) {
+		return publish(topic, payload, this.settings.hopLimit());
+	}
+
+	/**
+	 * Publishes a message that travels at most {@code hopLimit} hops (1 = direct peers only).
+	 * @param topic the topic
+	 * @param payload {@code byte[]}, a String, or any object Jackson can write
+	 * @param hopLimit 1..255
+	 * @return the message id
+	 */
+	public long publish(String topic, Object payload, int hopLimit) {
+		if (topic == null || topic.isBlank()) {
+			throw new IllegalArgumentException("topic must not be blank");
+		}
+		if (payload == null) {
+			throw new IllegalArgumentException("payload must not be null");
+		}
+		EncodedPayload encoded = this.codec.encode(payload);
+		Envelope envelope = new Envelope(EnvelopeKind.PUBLISH, this.node.id(), this.node.nextMessageId(), hopLimit,
+				System.currentTimeMillis(), topic, headers(encoded.contentType()), encoded.bytes());
+		this.node.checkFits(envelope);
+		this.pool.firstSight(envelope.origin(), envelope.id());
+		this.published.increment();
+		this.observers.forEach(observer -> observer.published(topic, encoded.bytes().length));
+		deliverLocally(envelope);
+		int refused = forward(envelope, null);
+		if (refused > 0 && this.node.settings().overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
+			throw new ChaskiOverflowException("message " + envelope.id() + " on '" + topic + "' was refused by "
+					+ refused + " peer(s) with full outbound queues");
+		}
+		return envelope.id();
+	}
+
+	/**
+	 * Subscribes to a topic, with payloads as their natural type ({@code byte[]}, String, or JSON as maps and
+	 * lists). The node joins the topic while at least one subscription is open.
+	 * @param topic the topic
+	 * @return the subscription; close it to stop
+	 */
+	public ChaskiSubscription<Object> subscribe(String topic) {
+		return subscribe(topic, Object.class);
+	}
+
+	/**
+	 * Subscribes to a topic with payloads converted to a type.
+	 * @param topic the topic
+	 * @param payloadType the type (a Class or a parameterized type)
+	 * @param <T> the payload type
+	 * @return the subscription; close it to stop
+	 */
+	public <T> ChaskiSubscription<T> subscribe(String topic, Type payloadType) {
+		ChaskiSubscription<T> subscription = new ChaskiSubscription<>(topic, payloadType, this.codec,
+				this.settings.subscriberQueueCapacity(), this::unsubscribe);
+		this.byTopic.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(subscription);
+		this.node.subscribe(topic);
+		return subscription;
+	}
+
+	/**
+	 * Receives every message this node accepts, on every topic it takes part in, without joining any topic.
+	 * @param payloadType the payload type
+	 * @param <T> the payload type
+	 * @return the subscription; close it to stop
+	 */
+	public <T> ChaskiSubscription<T> subscribeAll(Type payloadType) {
+		ChaskiSubscription<T> subscription = new ChaskiSubscription<>(null, payloadType, this.codec,
+				this.settings.subscriberQueueCapacity(), this::unsubscribe);
+		this.everyTopic.add(subscription);
+		return subscription;
+	}
+
+	private void unsubscribe(ChaskiSubscription<?> subscription) {
+		if (subscription.topic() == null) {
+			this.everyTopic.remove(subscription);
+			return;
+		}
+		List<ChaskiSubscription<?>> list = this.byTopic.get(subscription.topic());
+		if (list != null && list.remove(subscription) && list.isEmpty()
+				&& !this.node.settings().subscriptions().contains(subscription.topic())) {
+			this.node.unsubscribe(subscription.topic());
+		}
+	}
+
+	/** @return the topics with open subscriptions */
+	public Set<String> subscribedTopics() {
+		return Set.copyOf(this.byTopic.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+			.toList());
+	}
+
+	/** @return counters for metrics and the actuator endpoint */
+	public StreamerStats stats() {
+		long backlog = 0;
+		long subscriberDrops = 0;
+		for (List<ChaskiSubscription<?>> list : this.byTopic.values()) {
+			for (ChaskiSubscription<?> subscription : list) {
+				backlog += subscription.backlog();
+				subscriberDrops += subscription.droppedCount();
+			}
+		}
+		return new StreamerStats(this.published.sum(), this.received.sum(), this.duplicates.sum(), this.relayed.sum(),
+				this.pool.size(), backlog, subscriberDrops);
+	}
+
+	/** Closes every subscription (waking their readers). The node is left running. */
+	@Override
+	public void close() {
+		this.byTopic.values().forEach(list -> List.copyOf(list).forEach(ChaskiSubscription::close));
+		List.copyOf(this.everyTopic).forEach(ChaskiSubscription::close);
+	}
+
+	private void onPublish(Edge from, Envelope envelope) {
+		String topic = envelope.topic();
+		if (!this.pool.firstSight(envelope.origin(), envelope.id())) {
+			this.duplicates.increment();
+			this.observers.forEach(observer -> observer.dropped(topic, "duplicate"));
+			return;
+		}
+		if (!this.node.isMember(topic)) {
+			this.observers.forEach(observer -> observer.dropped(topic, "not-subscribed"));
+			return;
+		}
+		this.received.increment();
+		this.observers.forEach(observer -> observer.received(topic, envelope.payload().length));
+		deliverLocally(envelope);
+		if (envelope.hopsLeft() > 1) {
+			forward(envelope.withHopsLeft(envelope.hopsLeft() - 1), from);
+		}
+	}
+
+	private void deliverLocally(Envelope envelope) {
+		List<ChaskiSubscription<?>> subscriptions = this.byTopic.get(envelope.topic());
+		if (subscriptions != null) {
+			for (ChaskiSubscription<?> subscription : subscriptions) {
+				deliver(subscription, envelope);
+			}
+		}
+		for (ChaskiSubscription<?> subscription : this.everyTopic) {
+			deliver(subscription, envelope);
+		}
+	}
+
+	private void deliver(ChaskiSubscription<?> subscription, Envelope envelope) {
+		if (!subscription.deliver(envelope)) {
+			this.observers.forEach(observer -> observer.dropped(envelope.topic(), "subscriber-full"));
+		}
+	}
+
+	/**
+	 * Queues the envelope for every peer in its topic except the one it came from and its origin.
+	 * @return how many peers refused it
+	 */
+	private int forward(Envelope envelope, Edge from) {
+		int refused = 0;
+		for (Edge edge : this.node.edges()) {
+			if (edge == from || !edge.wants(envelope.topic()) || edge.nodeId().equals(envelope.origin())) {
+				continue;
+			}
+			if (edge.offer(envelope)) {
+				if (from != null) {
+					this.relayed.increment();
+				}
+			}
+			else {
+				refused++;
+				this.observers.forEach(observer -> observer.dropped(envelope.topic(), "queue-full"));
+			}
+		}
+		return refused;
+	}
+
+	private Map<String, String> headers(String contentType) {
+		if (contentType == null) {
+			return Map.of();
+		}
+		return this.headersByContentType.computeIfAbsent(contentType, type -> Map.of(Envelope.CONTENT_TYPE, type));
+	}
+
+}

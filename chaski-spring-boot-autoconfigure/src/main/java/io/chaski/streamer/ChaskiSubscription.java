@@ -1,0 +1,223 @@
+package io.chaski.streamer;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.PayloadCodec;
+import io.chaski.wire.PayloadCodecException;
+
+/**
+ * Messages of one topic (or of all topics) for one reader, in a bounded buffer: when the reader falls behind
+ * the oldest messages are dropped and counted, so a slow reader never holds up the node or other readers.
+ * Read it blocking with {@link #poll(Duration)} or {@link #iterator()}, or reactively as a
+ * {@link Flow.Publisher}. Payloads are decoded on the reader's thread, not on I/O threads.
+ *
+ * @param <T> the payload type
+ */
+public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<ChaskiMessage<T>>,
+		Flow.Publisher<ChaskiMessage<T>> {
+
+	private static final Logger log = LoggerFactory.getLogger(ChaskiSubscription.class);
+
+	private static final Envelope CLOSED = Envelope.control(EnvelopeKind.BYE, new UUID(0, 0), -1, null);
+
+	private final String topic;
+
+	private final Type payloadType;
+
+	private final PayloadCodec codec;
+
+	private final ArrayBlockingQueue<Envelope> buffer;
+
+	private final Consumer<ChaskiSubscription<T>> onClose;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final AtomicBoolean hasFlowSubscriber = new AtomicBoolean();
+
+	private final LongAdder dropped = new LongAdder();
+
+	private final LongAdder undecodable = new LongAdder();
+
+	ChaskiSubscription(String topic, Type payloadType, PayloadCodec codec, int capacity,
+			Consumer<ChaskiSubscription<T>> onClose) {
+		this.topic = topic;
+		this.payloadType = payloadType;
+		this.codec = codec;
+		this.buffer = new ArrayBlockingQueue<>(capacity + 1);
+		this.onClose = onClose;
+	}
+
+	/** @return the topic, or {@code null} for a subscription to every topic */
+	public String topic() {
+		return this.topic;
+	}
+
+	/** @return messages dropped because this reader fell behind */
+	public long droppedCount() {
+		return this.dropped.sum();
+	}
+
+	/** @return messages skipped because their payload could not be read as the subscription's type */
+	public long undecodableCount() {
+		return this.undecodable.sum();
+	}
+
+	/** @return messages waiting to be read */
+	public int backlog() {
+		return this.buffer.size();
+	}
+
+	/** @return whether {@link #close()} was called */
+	public boolean isClosed() {
+		return this.closed.get();
+	}
+
+	/**
+	 * Offers a message; drops the oldest one if the buffer is full. Never blocks.
+	 * @param envelope the message
+	 * @return {@code false} if a message had to be dropped
+	 */
+	boolean deliver(Envelope envelope) {
+		if (this.closed.get()) {
+			return true;
+		}
+		boolean clean = true;
+		while (!this.buffer.offer(envelope)) {
+			if (this.buffer.poll() != null) {
+				this.dropped.increment();
+				clean = false;
+			}
+		}
+		return clean;
+	}
+
+	/**
+	 * Waits for the next message.
+	 * @param timeout how long to wait
+	 * @return the message, or {@code null} on timeout or once the subscription is closed
+	 * @throws InterruptedException if the reader is interrupted
+	 */
+	public ChaskiMessage<T> poll(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			Envelope envelope = this.buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			if (envelope == null || envelope == CLOSED) {
+				if (envelope == CLOSED) {
+					this.buffer.offer(CLOSED); // wake the next reader too
+				}
+				return null;
+			}
+			ChaskiMessage<T> message = decode(envelope);
+			if (message != null) {
+				return message;
+			}
+		}
+	}
+
+	private ChaskiMessage<T> decode(Envelope envelope) {
+		try {
+			T payload = this.codec.decode(envelope.payload(), envelope.contentType(), this.payloadType);
+			return new ChaskiMessage<>(envelope.topic(), payload, envelope.origin(), envelope.id(),
+					Instant.ofEpochMilli(envelope.timestamp()));
+		}
+		catch (PayloadCodecException ex) {
+			this.undecodable.increment();
+			log.warn("Skipping message {} on '{}': {}", envelope.id(), envelope.topic(), ex.getMessage());
+			return null;
+		}
+	}
+
+	/**
+	 * A blocking iterator: {@code hasNext()} waits for the next message and returns {@code false} once the
+	 * subscription is closed.
+	 */
+	@Override
+	public Iterator<ChaskiMessage<T>> iterator() {
+		return new Iterator<>() {
+
+			private ChaskiMessage<T> next;
+
+			@Override
+			public boolean hasNext() {
+				while (this.next == null && !isClosed()) {
+					try {
+						this.next = poll(Duration.ofSeconds(1));
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return false;
+					}
+				}
+				return this.next != null;
+			}
+
+			@Override
+			public ChaskiMessage<T> next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException("subscription closed");
+				}
+				ChaskiMessage<T> result = this.next;
+				this.next = null;
+				return result;
+			}
+
+		};
+	}
+
+	/**
+	 * Streams the messages to one {@link Flow.Subscriber}, honouring its demand, on a thread of its own.
+	 * {@code onComplete} follows {@link #close()}.
+	 */
+	@Override
+	public void subscribe(Flow.Subscriber<? super ChaskiMessage<T>> subscriber) {
+		if (!this.hasFlowSubscriber.compareAndSet(false, true)) {
+			subscriber.onSubscribe(new Flow.Subscription() {
+				@Override
+				public void request(long n) {
+				}
+
+				@Override
+				public void cancel() {
+				}
+			});
+			subscriber.onError(new IllegalStateException("a ChaskiSubscription accepts one Flow.Subscriber"));
+			return;
+		}
+		FlowBridge<T> bridge = new FlowBridge<>(this, subscriber);
+		Thread thread = new Thread(bridge, "chaski-flow-" + (this.topic != null ? this.topic : "all"));
+		thread.setDaemon(true);
+		bridge.start(thread);
+	}
+
+	/** Stops the subscription and wakes every waiting reader. Idempotent. */
+	@Override
+	public void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.buffer.clear();
+			this.buffer.offer(CLOSED);
+			this.onClose.accept(this);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ChaskiSubscription[" + (this.topic != null ? this.topic : "*") + ", backlog " + backlog() + "]";
+	}
+
+}

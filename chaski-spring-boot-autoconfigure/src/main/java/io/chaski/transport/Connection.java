@@ -1,0 +1,84 @@
+package io.chaski.transport;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.chaski.wire.FrameBuffer;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.messaging.support.GenericMessage;
+
+/**
+ * One TCP connection to another node, used in both directions.
+ */
+public final class Connection {
+
+	private final TcpConnection tcp;
+
+	private final boolean initiatedLocally;
+
+	private final Runnable onClose;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	Connection(TcpConnection tcp, boolean initiatedLocally, Runnable onClose) {
+		this.tcp = tcp;
+		this.initiatedLocally = initiatedLocally;
+		this.onClose = onClose;
+	}
+
+	/** @return the transport's id for this connection */
+	public String id() {
+		return this.tcp.getConnectionId();
+	}
+
+	/** @return whether this node opened the connection */
+	public boolean initiatedLocally() {
+		return this.initiatedLocally;
+	}
+
+	/** @return the socket address of the other end */
+	public InetSocketAddress remoteAddress() {
+		return new InetSocketAddress(this.tcp.getHostAddress(), this.tcp.getPort());
+	}
+
+	/** @return whether the connection is still open */
+	public boolean isOpen() {
+		return !this.closed.get() && this.tcp.isOpen();
+	}
+
+	/**
+	 * Writes a finished frame; blocks until the socket has taken it.
+	 * @param frame the frame
+	 * @throws org.springframework.messaging.MessagingException if the connection fails (it is then closed)
+	 */
+	public void send(FrameBuffer frame) {
+		this.tcp.send(new GenericMessage<>(frame));
+	}
+
+	/**
+	 * Writes raw bytes; used by tests that play a misbehaving peer.
+	 * @param bytes the bytes
+	 */
+	public void sendRaw(byte[] bytes) {
+		this.tcp.send(new GenericMessage<>(bytes));
+	}
+
+	/** Closes the connection; the other end sees the close at once. */
+	public void close() {
+		this.tcp.close();
+		markClosed();
+	}
+
+	void markClosed() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.onClose.run();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return (this.initiatedLocally ? "to " : "from ") + this.tcp.getHostAddress() + ":" + this.tcp.getPort();
+	}
+
+}

@@ -1,0 +1,233 @@
+package io.chaski.transport;
+
+import java.io.EOFException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.chaski.wire.WireFormatException;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.tcp.connection.AbstractClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionExceptionEvent;
+import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNioClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpSender;
+import org.springframework.messaging.Message;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * A node's TCP endpoint on Spring Integration's connection factories: one server factory for incoming
+ * connections, one client factory per outgoing connection, one shared thread pool. It moves frames; what they
+ * mean is the {@link TransportHandler}'s business.
+ */
+public final class TcpTransport {
+
+	private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
+
+	private final TransportSettings settings;
+
+	private final TransportHandler handler;
+
+	private final FrameSerializer serializer;
+
+	private final ExecutorService executor;
+
+	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
+	private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+	private final ApplicationEventPublisher events = this::onEvent;
+
+	private AbstractServerConnectionFactory server;
+
+	/**
+	 * @param settings where to listen and how
+	 * @param handler receives connections and frames
+	 * @param threadNamePrefix prefix of the I/O thread names (the node's name)
+	 */
+	public TcpTransport(TransportSettings settings, TransportHandler handler, String threadNamePrefix) {
+		this.settings = settings;
+		this.handler = handler;
+		this.serializer = new FrameSerializer(settings.maxFrameBytes());
+		this.executor = Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "-io-"));
+		this.scheduler.setThreadFactory(daemonThreads(threadNamePrefix + "-tcp-scheduler-"));
+		this.scheduler.initialize();
+	}
+
+	/**
+	 * Binds the listening socket and waits until it accepts connections.
+	 * @throws IllegalStateException if it cannot bind within the connect timeout
+	 */
+	public void start() {
+		AbstractServerConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
+				? new TcpNioServerConnectionFactory(this.settings.port())
+				: new TcpNetServerConnectionFactory(this.settings.port());
+		factory.setLocalAddress(this.settings.bindHost());
+		configure(factory, false);
+		this.server = factory;
+		factory.start();
+		long deadline = System.nanoTime() + this.settings.connectTimeout().toNanos();
+		while (!factory.isListening()) {
+			if (System.nanoTime() > deadline) {
+				factory.stop();
+				throw new IllegalStateException("Could not listen on " + this.settings.bindHost() + ":"
+						+ this.settings.port() + " within " + this.settings.connectTimeout());
+			}
+			LockSupport.parkNanos(1_000_000);
+		}
+	}
+
+	/** @return whether the server socket is listening */
+	public boolean isListening() {
+		return this.server != null && this.server.isListening();
+	}
+
+	/** @return the bound address (with the real port when 0 was asked for), or {@code null} before start */
+	public InetSocketAddress localAddress() {
+		SocketAddress address = (this.server != null) ? this.server.getServerSocketAddress() : null;
+		return (address instanceof InetSocketAddress inet) ? inet : null;
+	}
+
+	/**
+	 * Opens a connection to another node, off the caller's thread.
+	 * @param host host name or address
+	 * @param port port
+	 * @return the open connection, or a failure after the connect timeout
+	 */
+	public CompletableFuture<Connection> connect(String host, int port) {
+		return CompletableFuture.supplyAsync(() -> {
+			AbstractClientConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
+					? new TcpNioClientConnectionFactory(host, port) : new TcpNetClientConnectionFactory(host, port);
+			factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
+			configure(factory, true);
+			factory.start();
+			try {
+				TcpConnection tcp = factory.getConnection();
+				Connection connection = this.connections.get(tcp.getConnectionId());
+				if (connection == null) {
+					throw new IllegalStateException("connection to " + host + ":" + port + " closed at once");
+				}
+				return connection;
+			}
+			catch (RuntimeException | InterruptedException ex) {
+				factory.stop();
+				throw new TransportException("Cannot connect to " + host + ":" + port + ": " + rootMessage(ex), ex);
+			}
+		}, this.executor);
+	}
+
+	/** Closes every connection and the server socket, then the I/O threads. */
+	public void stop() {
+		this.connections.values().forEach(Connection::close);
+		if (this.server != null) {
+			this.server.stop();
+		}
+		this.executor.shutdown();
+		try {
+			this.executor.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.executor.shutdownNow();
+		this.scheduler.shutdown();
+	}
+
+	private void configure(AbstractConnectionFactory factory, boolean client) {
+		factory.setSerializer(this.serializer);
+		factory.setDeserializer(this.serializer);
+		factory.setSoTcpNoDelay(true);
+		factory.setLookupHost(false);
+		factory.setTaskExecutor(this.executor);
+		factory.setTaskScheduler(this.scheduler);
+		factory.setApplicationEventPublisher(this.events);
+		factory.registerListener(this::onMessage);
+		factory.registerSender(new TcpSender() {
+
+			@Override
+			public void addNewConnection(TcpConnection tcp) {
+				Connection connection = new Connection(tcp, client, () -> onClosed(tcp, client ? factory : null));
+				TcpTransport.this.connections.put(tcp.getConnectionId(), connection);
+				TcpTransport.this.handler.opened(connection);
+			}
+
+			@Override
+			public void removeDeadConnection(TcpConnection tcp) {
+				Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
+				if (connection != null) {
+					connection.markClosed();
+				}
+			}
+
+		});
+	}
+
+	private boolean onMessage(Message<?> message) {
+		Connection connection = this.connections.get((String) message.getHeaders().get(IpHeaders.CONNECTION_ID));
+		if (connection != null) {
+			this.handler.frameReceived(connection, (byte[]) message.getPayload());
+		}
+		return false;
+	}
+
+	private void onClosed(TcpConnection tcp, AbstractConnectionFactory ownFactory) {
+		Connection connection = this.connections.remove(tcp.getConnectionId());
+		if (ownFactory != null && !this.executor.isShutdown()) {
+			// a client factory serves exactly one connection: free its threads with it
+			this.executor.execute(ownFactory::stop);
+		}
+		if (connection != null) {
+			this.handler.closed(connection);
+		}
+	}
+
+	private void onEvent(Object event) {
+		if (event instanceof TcpConnectionExceptionEvent failure
+				&& failure.getSource() instanceof TcpConnection tcp) {
+			Throwable cause = failure.getCause();
+			String peer = tcp.getHostAddress() + ":" + tcp.getPort();
+			if (cause instanceof WireFormatException || cause instanceof EOFException) {
+				log.warn("Closing connection with {}: {}", peer, cause.getMessage());
+			}
+			else if (cause != null && !(cause instanceof java.net.SocketException)) {
+				log.debug("Connection with {} failed: {}", peer, rootMessage(cause));
+			}
+		}
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+	static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger counter = new AtomicInteger();
+		return runnable -> {
+			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

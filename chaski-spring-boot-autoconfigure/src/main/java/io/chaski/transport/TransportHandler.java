@@ -1,0 +1,28 @@
+package io.chaski.transport;
+
+/**
+ * Receives what happens on a transport's connections. Called on I/O threads: implementations must not block
+ * for long.
+ */
+public interface TransportHandler {
+
+	/**
+	 * A connection opened, in either direction.
+	 * @param connection the connection
+	 */
+	void opened(Connection connection);
+
+	/**
+	 * A frame arrived.
+	 * @param connection where it came from
+	 * @param body the frame body (the bytes after the frame header)
+	 */
+	void frameReceived(Connection connection, byte[] body);
+
+	/**
+	 * A connection closed, for whatever reason; called once per connection.
+	 * @param connection the connection
+	 */
+	void closed(Connection connection);
+
+}

@@ -1,0 +1,171 @@
+package io.chaski.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds one frame from several envelopes in a reusable, growing byte array, so that batching many small
+ * messages costs one array copy each and no per-message allocation. Not thread-safe: one per writer.
+ */
+public final class FrameBuffer {
+
+	private final int maxFrameBytes;
+
+	private byte[] bytes;
+
+	private int length;
+
+	private int count;
+
+	/**
+	 * @param initialCapacity starting size of the array in bytes
+	 * @param maxFrameBytes the largest frame (header included) the peer accepts
+	 */
+	public FrameBuffer(int initialCapacity, int maxFrameBytes) {
+		this.bytes = new byte[Math.max(initialCapacity, WireFormat.FRAME_HEADER_BYTES + 2)];
+		this.maxFrameBytes = maxFrameBytes;
+		reset();
+	}
+
+	/** Empties the buffer for the next frame. */
+	public void reset() {
+		this.length = WireFormat.FRAME_HEADER_BYTES + 2;
+		this.count = 0;
+	}
+
+	/** @return number of envelopes added since the last reset */
+	public int envelopeCount() {
+		return this.count;
+	}
+
+	/** @return the frame size in bytes so far, header included */
+	public int length() {
+		return this.length;
+	}
+
+	/** @return the backing array; valid up to {@link #length()} after {@link #finish()} */
+	public byte[] array() {
+		return this.bytes;
+	}
+
+	/**
+	 * @param envelope an envelope
+	 * @return its encoded size in bytes
+	 */
+	public static int encodedSize(Envelope envelope) {
+		int size = WireFormat.ENVELOPE_FIXED_BYTES + utf8Length(envelope.topic()) + envelope.payload().length;
+		for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
+			size += 1 + utf8Length(header.getKey()) + 2 + utf8Length(header.getValue());
+		}
+		return size;
+	}
+
+	/**
+	 * @param envelope an envelope
+	 * @return whether a frame holding only this envelope fits the maximum frame size
+	 */
+	public boolean fitsAlone(Envelope envelope) {
+		return WireFormat.FRAME_HEADER_BYTES + 2 + encodedSize(envelope) <= this.maxFrameBytes;
+	}
+
+	/**
+	 * Appends an envelope if the frame stays within the maximum size.
+	 * @param envelope the envelope
+	 * @return {@code false} when the frame is full (nothing was written)
+	 * @throws WireFormatException if a field is too long for its length prefix
+	 */
+	public boolean tryAdd(Envelope envelope) throws WireFormatException {
+		int size = encodedSize(envelope);
+		if (this.length + size > this.maxFrameBytes || this.count == WireFormat.MAX_ENVELOPES_PER_FRAME) {
+			return false;
+		}
+		ensureCapacity(this.length + size);
+		putByte(envelope.kind().code());
+		putByte(envelope.hopsLeft());
+		UUID origin = envelope.origin();
+		putLong(origin.getMostSignificantBits());
+		putLong(origin.getLeastSignificantBits());
+		putLong(envelope.id());
+		putLong(envelope.timestamp());
+		putString(envelope.topic(), 0xFFFF, 2, "topic");
+		Map<String, String> headers = envelope.headers();
+		if (headers.size() > 0xFF) {
+			throw new WireFormatException("too many headers: " + headers.size());
+		}
+		putByte(headers.size());
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			putString(header.getKey(), 0xFF, 1, "header name");
+			putString(header.getValue(), 0xFFFF, 2, "header value");
+		}
+		byte[] payload = envelope.payload();
+		putInt(payload.length);
+		System.arraycopy(payload, 0, this.bytes, this.length, payload.length);
+		this.length += payload.length;
+		this.count++;
+		return true;
+	}
+
+	/** Writes the frame header; the frame is then {@code array()[0, length())}. */
+	public void finish() {
+		int body = this.length - WireFormat.FRAME_HEADER_BYTES;
+		this.bytes[0] = (byte) (WireFormat.MAGIC >>> 8);
+		this.bytes[1] = (byte) WireFormat.MAGIC;
+		this.bytes[2] = (byte) WireFormat.PROTOCOL_VERSION;
+		this.bytes[3] = 0;
+		this.bytes[4] = (byte) (body >>> 24);
+		this.bytes[5] = (byte) (body >>> 16);
+		this.bytes[6] = (byte) (body >>> 8);
+		this.bytes[7] = (byte) body;
+		this.bytes[8] = (byte) (this.count >>> 8);
+		this.bytes[9] = (byte) this.count;
+	}
+
+	private void ensureCapacity(int needed) {
+		if (needed > this.bytes.length) {
+			this.bytes = Arrays.copyOf(this.bytes, Math.max(needed, this.bytes.length * 2));
+		}
+	}
+
+	private void putByte(int value) {
+		this.bytes[this.length++] = (byte) value;
+	}
+
+	private void putInt(int value) {
+		this.bytes[this.length++] = (byte) (value >>> 24);
+		this.bytes[this.length++] = (byte) (value >>> 16);
+		this.bytes[this.length++] = (byte) (value >>> 8);
+		this.bytes[this.length++] = (byte) value;
+	}
+
+	private void putLong(long value) {
+		putInt((int) (value >>> 32));
+		putInt((int) value);
+	}
+
+	private void putString(String value, int max, int prefixBytes, String what) throws WireFormatException {
+		byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+		if (utf8.length > max) {
+			throw new WireFormatException(what + " too long: " + utf8.length + " bytes (max " + max + ")");
+		}
+		if (prefixBytes == 2) {
+			putByte(utf8.length >>> 8);
+		}
+		putByte(utf8.length);
+		System.arraycopy(utf8, 0, this.bytes, this.length, utf8.length);
+		this.length += utf8.length;
+	}
+
+	private static int utf8Length(String value) {
+		int length = value.length();
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c >= 0x80) {
+				return value.getBytes(StandardCharsets.UTF_8).length;
+			}
+		}
+		return length;
+	}
+
+}

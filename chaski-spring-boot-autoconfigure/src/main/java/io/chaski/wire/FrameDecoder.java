@@ -1,0 +1,156 @@
+package io.chaski.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Reads the envelopes of a frame body (the bytes after the 8-byte frame header). Keeps the last topic and
+ * header strings it decoded so that a batch of messages on one topic shares one String. Not thread-safe:
+ * one per connection.
+ */
+public final class FrameDecoder {
+
+	private final StringCache topics = new StringCache();
+
+	private final StringCache headerStrings = new StringCache();
+
+	/**
+	 * Decodes every envelope in a frame body.
+	 * @param body the frame body: envelope count, then envelopes
+	 * @param sink receives each envelope in order
+	 * @return the number of envelopes
+	 * @throws WireFormatException if the body is malformed; envelopes before the fault were delivered
+	 */
+	public int decode(byte[] body, Consumer<Envelope> sink) throws WireFormatException {
+		Reader reader = new Reader(body);
+		int count = reader.u16();
+		for (int i = 0; i < count; i++) {
+			sink.accept(readEnvelope(reader));
+		}
+		if (reader.position != body.length) {
+			throw new WireFormatException((body.length - reader.position) + " stray bytes after " + count + " envelopes");
+		}
+		return count;
+	}
+
+	private Envelope readEnvelope(Reader reader) throws WireFormatException {
+		int kindCode = reader.u8();
+		EnvelopeKind kind = EnvelopeKind.fromCode(kindCode);
+		if (kind == null) {
+			throw new WireFormatException("unknown envelope kind " + kindCode);
+		}
+		int hops = reader.u8();
+		UUID origin = new UUID(reader.i64(), reader.i64());
+		long id = reader.i64();
+		long timestamp = reader.i64();
+		String topic = reader.string(reader.u16(), this.topics);
+		int headerCount = reader.u8();
+		Map<String, String> headers = Map.of();
+		if (headerCount == 1) {
+			headers = Map.of(reader.string(reader.u8(), this.headerStrings),
+					reader.string(reader.u16(), this.headerStrings));
+		}
+		else if (headerCount > 1) {
+			headers = new HashMap<>();
+			for (int h = 0; h < headerCount; h++) {
+				headers.put(reader.string(reader.u8(), this.headerStrings), reader.string(reader.u16(), this.headerStrings));
+			}
+		}
+		int payloadLength = reader.i32();
+		byte[] payload = reader.bytes(payloadLength);
+		return new Envelope(kind, origin, id, hops, timestamp, topic, headers, payload);
+	}
+
+	/** Bounds-checked reads over the body. */
+	private static final class Reader {
+
+		private final byte[] data;
+
+		private int position;
+
+		Reader(byte[] data) {
+			this.data = data;
+		}
+
+		private void need(int bytes) throws WireFormatException {
+			if (bytes < 0 || this.position + bytes > this.data.length) {
+				throw new WireFormatException("envelope overruns its frame at byte " + this.position + " (wanted "
+						+ bytes + ", frame has " + this.data.length + ")");
+			}
+		}
+
+		int u8() throws WireFormatException {
+			need(1);
+			return this.data[this.position++] & 0xFF;
+		}
+
+		int u16() throws WireFormatException {
+			need(2);
+			int value = ((this.data[this.position] & 0xFF) << 8) | (this.data[this.position + 1] & 0xFF);
+			this.position += 2;
+			return value;
+		}
+
+		int i32() throws WireFormatException {
+			need(4);
+			int value = ((this.data[this.position] & 0xFF) << 24) | ((this.data[this.position + 1] & 0xFF) << 16)
+					| ((this.data[this.position + 2] & 0xFF) << 8) | (this.data[this.position + 3] & 0xFF);
+			this.position += 4;
+			return value;
+		}
+
+		long i64() throws WireFormatException {
+			return ((long) i32() << 32) | (i32() & 0xFFFFFFFFL);
+		}
+
+		byte[] bytes(int length) throws WireFormatException {
+			need(length);
+			byte[] out = Arrays.copyOfRange(this.data, this.position, this.position + length);
+			this.position += length;
+			return out;
+		}
+
+		String string(int length, StringCache cache) throws WireFormatException {
+			need(length);
+			String value = cache.get(this.data, this.position, length);
+			this.position += length;
+			return value;
+		}
+
+	}
+
+	/** Remembers the last few strings decoded, keyed by their bytes. */
+	private static final class StringCache {
+
+		private static final int SLOTS = 8;
+
+		private final byte[][] keys = new byte[SLOTS][];
+
+		private final String[] values = new String[SLOTS];
+
+		private int next;
+
+		String get(byte[] data, int offset, int length) {
+			if (length == 0) {
+				return "";
+			}
+			for (int i = 0; i < SLOTS; i++) {
+				byte[] key = this.keys[i];
+				if (key != null && key.length == length && Arrays.equals(key, 0, length, data, offset, offset + length)) {
+					return this.values[i];
+				}
+			}
+			String value = new String(data, offset, length, StandardCharsets.UTF_8);
+			this.keys[this.next] = Arrays.copyOfRange(data, offset, offset + length);
+			this.values[this.next] = value;
+			this.next = (this.next + 1) % SLOTS;
+			return value;
+		}
+
+	}
+
+}
