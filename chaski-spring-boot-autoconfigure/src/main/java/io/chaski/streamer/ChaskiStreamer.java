@@ -66,7 +66,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 		this.node = node;
 		this.settings = settings;
 		this.codec = codec;
-		this.pool = new MessagePool(settings.poolSize(), settings.poolTtl());
+		this.pool = new MessagePool(settings.poolOrigins(), settings.poolSize(), settings.poolTtl());
 		node.registerHandler(EnvelopeKind.PUBLISH, this::onPublish);
 	}
 
@@ -116,7 +116,6 @@ public final class ChaskiStreamer implements AutoCloseable {
 		Envelope envelope = new Envelope(EnvelopeKind.PUBLISH, this.node.id(), this.node.nextMessageId(), hopLimit,
 				System.currentTimeMillis(), topic, headers(encoded.contentType()), encoded.bytes());
 		this.node.checkFits(envelope);
-		this.pool.firstSight(envelope.origin(), envelope.id());
 		this.published.increment();
 		this.observers.forEach(observer -> observer.published(topic, encoded.bytes().length));
 		deliverLocally(envelope);
@@ -207,7 +206,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	private void onPublish(Edge from, Envelope envelope) {
 		String topic = envelope.topic();
-		if (!this.pool.firstSight(envelope.origin(), envelope.id())) {
+		// this node's own messages coming back around a cycle are duplicates without asking the pool
+		if (envelope.origin().equals(this.node.id()) || !this.pool.firstSight(envelope.origin(), envelope.id())) {
 			this.duplicates.increment();
 			this.observers.forEach(observer -> observer.dropped(topic, "duplicate"));
 			return;

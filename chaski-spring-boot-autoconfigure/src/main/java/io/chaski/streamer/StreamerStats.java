@@ -7,10 +7,10 @@ package io.chaski.streamer;
  * @param received messages from other nodes accepted on this node's topics
  * @param duplicates messages dropped because their id was seen before
  * @param relayed copies forwarded to other peers
- * @param poolSize ids the duplicate filter currently remembers
+ * @param poolOrigins origin nodes the duplicate filter currently remembers
  * @param backlog messages waiting in subscriptions
  * @param subscriberDrops messages dropped because a subscription was full
  */
-public record StreamerStats(long published, long received, long duplicates, long relayed, long poolSize,
+public record StreamerStats(long published, long received, long duplicates, long relayed, long poolOrigins,
 		long backlog, long subscriberDrops) {
 }

@@ -19,6 +19,8 @@ public final class FrameBuffer {
 
 	private int count;
 
+	private final Utf8Cache utf8 = new Utf8Cache();
+
 	/**
 	 * @param initialCapacity starting size of the array in bytes
 	 * @param maxFrameBytes the largest frame (header included) the peer accepts
@@ -62,6 +64,14 @@ public final class FrameBuffer {
 		return size;
 	}
 
+	private int encodedSizeCached(Envelope envelope) {
+		int size = WireFormat.ENVELOPE_FIXED_BYTES + this.utf8.bytes(envelope.topic()).length + envelope.payload().length;
+		for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
+			size += 1 + this.utf8.bytes(header.getKey()).length + 2 + this.utf8.bytes(header.getValue()).length;
+		}
+		return size;
+	}
+
 	/**
 	 * @param envelope an envelope
 	 * @return whether a frame holding only this envelope fits the maximum frame size
@@ -77,7 +87,7 @@ public final class FrameBuffer {
 	 * @throws WireFormatException if a field is too long for its length prefix
 	 */
 	public boolean tryAdd(Envelope envelope) throws WireFormatException {
-		int size = encodedSize(envelope);
+		int size = encodedSizeCached(envelope);
 		if (this.length + size > this.maxFrameBytes || this.count == WireFormat.MAX_ENVELOPES_PER_FRAME) {
 			return false;
 		}
@@ -145,7 +155,7 @@ public final class FrameBuffer {
 	}
 
 	private void putString(String value, int max, int prefixBytes, String what) throws WireFormatException {
-		byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+		byte[] utf8 = this.utf8.bytes(value);
 		if (utf8.length > max) {
 			throw new WireFormatException(what + " too long: " + utf8.length + " bytes (max " + max + ")");
 		}
@@ -166,6 +176,32 @@ public final class FrameBuffer {
 			}
 		}
 		return length;
+	}
+
+	/** The UTF-8 bytes of the last few strings encoded: topics and header values repeat from message to message. */
+	private static final class Utf8Cache {
+
+		private static final int SLOTS = 8;
+
+		private final String[] keys = new String[SLOTS];
+
+		private final byte[][] values = new byte[SLOTS][];
+
+		private int next;
+
+		byte[] bytes(String value) {
+			for (int i = 0; i < SLOTS; i++) {
+				if (this.keys[i] == value) {
+					return this.values[i];
+				}
+			}
+			byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+			this.keys[this.next] = value;
+			this.values[this.next] = utf8;
+			this.next = (this.next + 1) % SLOTS;
+			return utf8;
+		}
+
 	}
 
 }
