@@ -52,6 +52,8 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private static final JsonMapper CONTROL_JSON = JsonMapper.builder().build();
 
+	private static final long DUPLICATE_CLOSE_DELAY_MILLIS = 200;
+
 	private final UUID id = UUID.randomUUID();
 
 	private final NodeSettings settings;
@@ -513,13 +515,17 @@ public final class ChaskiNode implements AutoCloseable {
 		return candidateOpener.equals(smaller);
 	}
 
-	/** Closes a duplicate connection; its edge lives on over the other one. */
+	/**
+	 * Closes a duplicate connection; its edge lives on over the other one. The close waits a moment so the
+	 * peer reads our handshake on it and resolves the duplicate itself, instead of taking the close for a
+	 * lost edge.
+	 */
 	private void retire(Connection duplicate) {
 		ConnectionState state = this.connections.get(duplicate.id());
 		if (state != null) {
 			state.duplicate = true;
 		}
-		this.timer.schedule(duplicate::close, 200, TimeUnit.MILLISECONDS);
+		this.timer.schedule(duplicate::close, DUPLICATE_CLOSE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	private void onPong(Edge edge, Envelope envelope) {

@@ -306,6 +306,10 @@ public final class Edge {
 	void close() {
 		this.closed = true;
 		this.writer.interrupt();
+		int unsent = this.queue.size();
+		this.queue.clear();
+		this.dropped.add(unsent);
+		this.stats.dropped.add(unsent);
 		this.pendingPings.values().forEach(PendingPing::abandon);
 		this.pendingPings.clear();
 	}
