@@ -64,6 +64,9 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private final Map<UUID, Edge> edges = new ConcurrentHashMap<>();
 
+	/** The edges again, as an immutable list replaced on every change: routing iterates it per message. */
+	private volatile List<Edge> edgeList = List.of();
+
 	private final Map<String, ConnectionState> connections = new ConcurrentHashMap<>();
 
 	private final Map<String, CompletableFuture<PeerInfo>> connectsInFlight = new ConcurrentHashMap<>();
@@ -354,9 +357,9 @@ public final class ChaskiNode implements AutoCloseable {
 		this.listeners.add(listener);
 	}
 
-	/** @return the live edges, for routing */
-	public Collection<Edge> edges() {
-		return this.edges.values();
+	/** @return the live edges, for routing: an immutable snapshot, cheap to iterate */
+	public List<Edge> edges() {
+		return this.edgeList;
 	}
 
 	/** @return a fresh message id, unique for this node */
@@ -479,6 +482,7 @@ public final class ChaskiNode implements AutoCloseable {
 			Edge edge = new Edge(hello, connection, this.settings, this.stats, name());
 			state.edge = edge;
 			this.edges.put(hello.nodeId(), edge);
+			this.edgeList = List.copyOf(this.edges.values());
 			edge.startWriter();
 			log.info("Node {} connected to {} ({})", name(), edge, connection.initiatedLocally() ? "out" : "in");
 			PeerInfo info = edge.info();
@@ -561,8 +565,11 @@ public final class ChaskiNode implements AutoCloseable {
 	}
 
 	private void removeEdge(Edge edge, Connection connection) {
-		if (!this.edges.remove(edge.nodeId(), edge)) {
-			return;
+		synchronized (this) {
+			if (!this.edges.remove(edge.nodeId(), edge)) {
+				return;
+			}
+			this.edgeList = List.copyOf(this.edges.values());
 		}
 		edge.close();
 		PeerInfo info = edge.info();

@@ -18,6 +18,8 @@ public final class FrameDecoder {
 
 	private final StringCache headerStrings = new StringCache();
 
+	private UUID lastOrigin = new UUID(0, 0);
+
 	/**
 	 * Decodes every envelope in a frame body.
 	 * @param body the frame body: envelope count, then envelopes
@@ -44,7 +46,7 @@ public final class FrameDecoder {
 			throw new WireFormatException("unknown envelope kind " + kindCode);
 		}
 		int hops = reader.u8();
-		UUID origin = new UUID(reader.i64(), reader.i64());
+		UUID origin = origin(reader.i64(), reader.i64());
 		long id = reader.i64();
 		long timestamp = reader.i64();
 		String topic = reader.string(reader.u16(), this.topics);
@@ -63,6 +65,16 @@ public final class FrameDecoder {
 		int payloadLength = reader.i32();
 		byte[] payload = reader.bytes(payloadLength);
 		return new Envelope(kind, origin, id, hops, timestamp, topic, headers, payload);
+	}
+
+	/** Frames mostly carry messages of one origin: share its UUID instead of allocating one per envelope. */
+	private UUID origin(long most, long least) {
+		UUID last = this.lastOrigin;
+		if (last.getMostSignificantBits() != most || last.getLeastSignificantBits() != least) {
+			last = new UUID(most, least);
+			this.lastOrigin = last;
+		}
+		return last;
 	}
 
 	/** Bounds-checked reads over the body. */
