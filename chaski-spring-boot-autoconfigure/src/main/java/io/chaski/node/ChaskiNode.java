@@ -62,6 +62,9 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private final Set<String> subscriptions;
 
+	/** The subscriptions again, as an immutable hash set replaced on change: routing asks it per message. */
+	private volatile Set<String> memberOf;
+
 	private final Map<UUID, Edge> edges = new ConcurrentHashMap<>();
 
 	/** The edges again, as an immutable list replaced on every change: routing iterates it per message. */
@@ -90,6 +93,7 @@ public final class ChaskiNode implements AutoCloseable {
 	private ChaskiNode(NodeSettings settings) {
 		this.settings = settings;
 		this.subscriptions = new CopyOnWriteArraySet<>(settings.subscriptions());
+		this.memberOf = Set.copyOf(this.subscriptions);
 		this.backoff = new Backoff(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
 		this.transport = new TcpTransport(new TransportSettings(settings.bindHost(), settings.port(),
 				settings.maxFrameBytes(), settings.transportMode(), settings.connectTimeout()), new Wiring(),
@@ -213,7 +217,7 @@ public final class ChaskiNode implements AutoCloseable {
 	 * @return whether this node takes part in the topic (subscribes to it, or is a root)
 	 */
 	public boolean isMember(String topic) {
-		return this.settings.root() || this.subscriptions.contains(topic);
+		return this.settings.root() || this.memberOf.contains(topic);
 	}
 
 	/** @return traffic counters */
@@ -677,6 +681,7 @@ public final class ChaskiNode implements AutoCloseable {
 	// ---------------------------------------------------------------- outbound helpers
 
 	private void announceSubscriptions() {
+		this.memberOf = Set.copyOf(this.subscriptions);
 		byte[] topics = CONTROL_JSON.writeValueAsBytes(this.subscriptions);
 		for (Edge edge : this.edges.values()) {
 			edge.offerControl(Envelope.control(EnvelopeKind.SUBSCRIPTIONS, this.id, nextMessageId(), topics));

@@ -179,18 +179,20 @@ public final class Edge {
 	}
 
 	private void writeLoop() {
-		FrameBuffer frame = new FrameBuffer(this.settings.batchFrameBytes(), this.settings.maxFrameBytes());
+		FrameBuffer frame = new FrameBuffer(this.settings.batchFrameBytes() + 1024, this.settings.maxFrameBytes());
 		List<Envelope> batch = new ArrayList<>(DRAIN_BATCH);
 		try {
 			while (!this.closed) {
 				Envelope first = this.queue.take();
-				frame.reset();
 				appendControl(frame);
 				append(frame, first);
-				while (frame.length() < this.settings.batchFrameBytes()
-						&& this.queue.drainTo(batch, DRAIN_BATCH) > 0) {
+				// batch whatever queued up meanwhile, sending each time a frame reaches the batch size
+				while (this.queue.drainTo(batch, DRAIN_BATCH) > 0) {
 					for (Envelope envelope : batch) {
 						append(frame, envelope);
+						if (frame.length() >= this.settings.batchFrameBytes()) {
+							flush(frame);
+						}
 					}
 					batch.clear();
 				}

@@ -3,6 +3,7 @@ package io.chaski.streamer;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -36,6 +38,8 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	private static final Envelope CLOSED = Envelope.control(EnvelopeKind.BYE, new UUID(0, 0), -1, null);
 
+	private static final int TAKE_BATCH = 256;
+
 	private final String topic;
 
 	private final Type payloadType;
@@ -43,6 +47,11 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	private final PayloadCodec codec;
 
 	private final ArrayBlockingQueue<Envelope> buffer;
+
+	/** Messages a reader took from the buffer in one go, so readers lock the buffer once per batch. */
+	private final ArrayDeque<Envelope> taken = new ArrayDeque<>(TAKE_BATCH);
+
+	private final ReentrantLock readLock = new ReentrantLock();
 
 	private final Consumer<ChaskiSubscription<T>> onClose;
 
@@ -80,7 +89,7 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	/** @return messages waiting to be read */
 	public int backlog() {
-		return this.buffer.size();
+		return this.buffer.size() + this.taken.size();
 	}
 
 	/** @return whether {@link #close()} was called */
@@ -115,18 +124,38 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	 */
 	public ChaskiMessage<T> poll(Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (true) {
-			Envelope envelope = this.buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		while (!this.closed.get()) {
+			Envelope envelope = take(deadline);
 			if (envelope == null || envelope == CLOSED) {
-				if (envelope == CLOSED) {
-					this.buffer.offer(CLOSED); // wake the next reader too
-				}
 				return null;
 			}
 			ChaskiMessage<T> message = decode(envelope);
 			if (message != null) {
 				return message;
 			}
+		}
+		return null;
+	}
+
+	private Envelope take(long deadline) throws InterruptedException {
+		if (!this.readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+			return null;
+		}
+		try {
+			if (this.taken.isEmpty() && this.buffer.drainTo(this.taken, TAKE_BATCH) == 0) {
+				Envelope next = this.buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				if (next != null) {
+					this.taken.add(next);
+				}
+			}
+			Envelope envelope = this.taken.poll();
+			if (envelope == CLOSED) {
+				this.taken.addFirst(CLOSED); // every later poll, by any reader, sees the close too
+			}
+			return envelope;
+		}
+		finally {
+			this.readLock.unlock();
 		}
 	}
 

@@ -52,7 +52,7 @@ public record Envelope(EnvelopeKind kind, UUID origin, long id, int hopsLeft, lo
 
 	/** @return the content type header, or {@code null} for raw bytes */
 	public String contentType() {
-		return this.headers.get(CONTENT_TYPE);
+		return this.headers.isEmpty() ? null : this.headers.get(CONTENT_TYPE);
 	}
 
 	/**

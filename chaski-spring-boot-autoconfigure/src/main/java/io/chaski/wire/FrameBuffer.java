@@ -189,15 +189,22 @@ public final class FrameBuffer {
 
 		private int next;
 
+		private int lastHit;
+
 		byte[] bytes(String value) {
+			if (this.keys[this.lastHit] == value) {
+				return this.values[this.lastHit];
+			}
 			for (int i = 0; i < SLOTS; i++) {
 				if (this.keys[i] == value) {
+					this.lastHit = i;
 					return this.values[i];
 				}
 			}
 			byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
 			this.keys[this.next] = value;
 			this.values[this.next] = utf8;
+			this.lastHit = this.next;
 			this.next = (this.next + 1) % SLOTS;
 			return utf8;
 		}

@@ -146,21 +146,40 @@ public final class FrameDecoder {
 
 		private int next;
 
+		private int lastHit;
+
 		String get(byte[] data, int offset, int length) {
 			if (length == 0) {
 				return "";
 			}
+			if (matches(this.lastHit, data, offset, length)) {
+				return this.values[this.lastHit];
+			}
 			for (int i = 0; i < SLOTS; i++) {
-				byte[] key = this.keys[i];
-				if (key != null && key.length == length && Arrays.equals(key, 0, length, data, offset, offset + length)) {
+				if (matches(i, data, offset, length)) {
+					this.lastHit = i;
 					return this.values[i];
 				}
 			}
 			String value = new String(data, offset, length, StandardCharsets.UTF_8);
 			this.keys[this.next] = Arrays.copyOfRange(data, offset, offset + length);
 			this.values[this.next] = value;
+			this.lastHit = this.next;
 			this.next = (this.next + 1) % SLOTS;
 			return value;
+		}
+
+		private boolean matches(int slot, byte[] data, int offset, int length) {
+			byte[] key = this.keys[slot];
+			if (key == null || key.length != length) {
+				return false;
+			}
+			for (int i = 0; i < length; i++) {
+				if (key[i] != data[offset + i]) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -44,10 +45,10 @@ public final class ThroughputBenchmark {
 				: TransportMode.values();
 		System.out.printf(Locale.ROOT, "Chaski benchmark: %d messages of %d bytes, best of %d rounds, %d cores, %s%n",
 				messages, PAYLOAD, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-		double raw = best(rounds, () -> rawTcp(messages));
+		double raw = best("raw framed TCP", rounds, messages, () -> rawTcp(messages));
 		System.out.printf(Locale.ROOT, "raw framed TCP         : %,12.0f msg/s%n", raw);
 		for (TransportMode mode : modes) {
-			double chaski = best(rounds, () -> chaskiThroughput(messages, mode));
+			double chaski = best("chaski " + mode, rounds, messages, () -> chaskiThroughput(messages, mode));
 			System.out.printf(Locale.ROOT, "chaski %-8s         : %,12.0f msg/s   ratio %.2f%n", mode, chaski, chaski / raw);
 		}
 		for (TransportMode mode : modes) {
@@ -63,12 +64,24 @@ public final class ThroughputBenchmark {
 
 	}
 
-	private static double best(int rounds, Measurement measurement) throws Exception {
+	/**
+	 * Runs a measurement several times; prints the CPU time the whole process spent per message, which
+	 * stays meaningful when other work shares the machine.
+	 */
+	private static double best(String label, int rounds, int messages, Measurement measurement) throws Exception {
 		double best = 0;
+		long cpuBefore = processCpuNanos();
 		for (int i = 0; i < rounds; i++) {
 			best = Math.max(best, measurement.run());
 		}
+		double cpuPerMessage = (processCpuNanos() - cpuBefore) / ((double) rounds * messages);
+		System.out.printf(Locale.ROOT, "  %-22s: %6.0f ns CPU per message (all threads)%n", label, cpuPerMessage);
 		return best;
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	/** One socket, 4-byte length prefix, buffered writes, a reader that allocates each message. */
