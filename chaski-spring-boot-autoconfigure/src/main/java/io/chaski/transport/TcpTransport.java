@@ -25,6 +25,7 @@ import org.springframework.integration.ip.tcp.connection.AbstractConnectionFacto
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionExceptionEvent;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNioClientConnectionFactory;
@@ -58,6 +59,9 @@ public final class TcpTransport {
 
 	private AbstractServerConnectionFactory server;
 
+	/** Why the server socket failed (for example: address in use), reported by the factory's thread. */
+	private volatile Throwable serverFailure;
+
 	/**
 	 * @param settings where to listen and how
 	 * @param handler receives connections and frames
@@ -74,7 +78,7 @@ public final class TcpTransport {
 
 	/**
 	 * Binds the listening socket and waits until it accepts connections.
-	 * @throws IllegalStateException if it cannot bind within the connect timeout
+	 * @throws TransportException if the socket cannot bind (address in use, bad host) or does not listen in time
 	 */
 	public void start() {
 		AbstractServerConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
@@ -86,10 +90,12 @@ public final class TcpTransport {
 		factory.start();
 		long deadline = System.nanoTime() + this.settings.connectTimeout().toNanos();
 		while (!factory.isListening()) {
-			if (System.nanoTime() > deadline) {
+			Throwable failure = this.serverFailure;
+			if (failure != null || System.nanoTime() > deadline) {
 				factory.stop();
-				throw new IllegalStateException("Could not listen on " + this.settings.bindHost() + ":"
-						+ this.settings.port() + " within " + this.settings.connectTimeout());
+				String where = this.settings.bindHost() + ":" + this.settings.port();
+				throw new TransportException((failure != null) ? "Cannot listen on " + where + ": " + rootMessage(failure)
+						: "Could not listen on " + where + " within " + this.settings.connectTimeout(), failure);
 			}
 			LockSupport.parkNanos(1_000_000);
 		}
@@ -200,6 +206,9 @@ public final class TcpTransport {
 	}
 
 	private void onEvent(Object event) {
+		if (event instanceof TcpConnectionServerExceptionEvent failure && !isListening()) {
+			this.serverFailure = failure.getCause();
+		}
 		if (event instanceof TcpConnectionExceptionEvent failure
 				&& failure.getSource() instanceof TcpConnection tcp) {
 			Throwable cause = failure.getCause();
