@@ -78,7 +78,7 @@ public final class TcpTransport {
 	 */
 	public void start() {
 		AbstractServerConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
-				? new TcpNioServerConnectionFactory(this.settings.port())
+				? new QuietNioServer(this.settings.port())
 				: new TcpNetServerConnectionFactory(this.settings.port());
 		factory.setLocalAddress(this.settings.bindHost());
 		configure(factory, false);
@@ -115,7 +115,7 @@ public final class TcpTransport {
 	public CompletableFuture<Connection> connect(String host, int port) {
 		return CompletableFuture.supplyAsync(() -> {
 			AbstractClientConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
-					? new TcpNioClientConnectionFactory(host, port) : new TcpNetClientConnectionFactory(host, port);
+					? new QuietNioClient(host, port) : new TcpNetClientConnectionFactory(host, port);
 			factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
 			configure(factory, true);
 			factory.start();
@@ -219,6 +219,66 @@ public final class TcpTransport {
 			root = root.getCause();
 		}
 		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+	/*
+	 * Spring Integration's NIO factories close their selector before marking themselves inactive, so the
+	 * selector thread logged "Selector closed" at ERROR, with a stack trace, at every stop and every closed
+	 * outgoing connection. These report inactive from the moment stop() begins.
+	 */
+
+	private static final class QuietNioServer extends TcpNioServerConnectionFactory {
+
+		private volatile boolean stopping;
+
+		QuietNioServer(int port) {
+			super(port);
+		}
+
+		@Override
+		protected boolean isActive() {
+			return !this.stopping && super.isActive();
+		}
+
+		@Override
+		public void start() {
+			this.stopping = false;
+			super.start();
+		}
+
+		@Override
+		public void stop() {
+			this.stopping = true;
+			super.stop();
+		}
+
+	}
+
+	private static final class QuietNioClient extends TcpNioClientConnectionFactory {
+
+		private volatile boolean stopping;
+
+		QuietNioClient(String host, int port) {
+			super(host, port);
+		}
+
+		@Override
+		protected boolean isActive() {
+			return !this.stopping && super.isActive();
+		}
+
+		@Override
+		public void start() {
+			this.stopping = false;
+			super.start();
+		}
+
+		@Override
+		public void stop() {
+			this.stopping = true;
+			super.stop();
+		}
+
 	}
 
 	static ThreadFactory daemonThreads(String prefix) {
