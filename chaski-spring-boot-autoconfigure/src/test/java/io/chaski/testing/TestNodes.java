@@ -15,6 +15,8 @@ import io.chaski.transport.TransportMode;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.awaitility.Awaitility;
+
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -25,6 +27,11 @@ public final class TestNodes implements AfterEachCallback {
 
 	/** How long a test waits for the mesh to settle. */
 	public static final Duration SETTLE = Duration.ofSeconds(10);
+
+	static {
+		// tests wait on conditions that flip within milliseconds on loopback
+		Awaitility.setDefaultPollInterval(Duration.ofMillis(10));
+	}
 
 	private final List<ChaskiNode> started = Collections.synchronizedList(new ArrayList<>());
 
