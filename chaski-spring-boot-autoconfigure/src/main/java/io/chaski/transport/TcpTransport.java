@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
 import io.chaski.wire.WireFormatException;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.AbstractClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionExceptionEvent;
+import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNioClientConnectionFactory;
@@ -159,7 +159,10 @@ public final class TcpTransport {
 		factory.setTaskExecutor(this.executor);
 		factory.setTaskScheduler(this.scheduler);
 		factory.setApplicationEventPublisher(this.events);
-		factory.registerListener(this::onMessage);
+		// frames are handed over by the mapper, in stream order (see InOrderDispatch); no message reaches a listener
+		factory.setMapper(new InOrderDispatch());
+		factory.registerListener(message -> {
+		});
 		factory.registerSender(new TcpSender() {
 
 			@Override
@@ -180,12 +183,25 @@ public final class TcpTransport {
 		});
 	}
 
-	private boolean onMessage(Message<?> message) {
-		Connection connection = this.connections.get((String) message.getHeaders().get(IpHeaders.CONNECTION_ID));
-		if (connection != null) {
-			this.handler.frameReceived(connection, (byte[]) message.getPayload());
+	/**
+	 * Hands each frame to the handler from inside Spring Integration's message mapping, which runs under the
+	 * connection's read lock and in stream order. NIO connections hand mapped messages to listeners on several
+	 * threads at once ("run another assembler to assemble the next message, while we send ours"), which
+	 * reordered frames of one connection and raced on its decoder and handshake state; dispatching here keeps
+	 * one connection's frames strictly sequential in both transport modes.
+	 */
+	private final class InOrderDispatch extends TcpMessageMapper {
+
+		@Override
+		public Message<?> toMessage(TcpConnection tcp, Map<String, Object> headers) {
+			Object body = tcp.getPayload();
+			Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
+			if (body != null && connection != null) {
+				TcpTransport.this.handler.frameReceived(connection, (byte[]) body);
+			}
+			return null;
 		}
-		return false;
+
 	}
 
 	private void onClosed(TcpConnection tcp, AbstractConnectionFactory ownFactory) {
