@@ -19,13 +19,13 @@ import org.slf4j.LoggerFactory;
 import io.chaski.wire.WireFormatException;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.AbstractClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
+import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNioClientConnectionFactory;
@@ -82,7 +82,7 @@ public final class TcpTransport {
 	 */
 	public void start() {
 		AbstractServerConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
-				? new TcpNioServerConnectionFactory(this.settings.port())
+				? new QuietNioServer(this.settings.port())
 				: new TcpNetServerConnectionFactory(this.settings.port());
 		factory.setLocalAddress(this.settings.bindHost());
 		configure(factory, false);
@@ -121,7 +121,7 @@ public final class TcpTransport {
 	public CompletableFuture<Connection> connect(String host, int port) {
 		return CompletableFuture.supplyAsync(() -> {
 			AbstractClientConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
-					? new TcpNioClientConnectionFactory(host, port) : new TcpNetClientConnectionFactory(host, port);
+					? new QuietNioClient(host, port) : new TcpNetClientConnectionFactory(host, port);
 			factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
 			configure(factory, true);
 			factory.start();
@@ -165,7 +165,10 @@ public final class TcpTransport {
 		factory.setTaskExecutor(this.executor);
 		factory.setTaskScheduler(this.scheduler);
 		factory.setApplicationEventPublisher(this.events);
-		factory.registerListener(this::onMessage);
+		// frames are handed over by the mapper, in stream order (see InOrderDispatch); no message reaches a listener
+		factory.setMapper(new InOrderDispatch());
+		factory.registerListener(message -> {
+		});
 		factory.registerSender(new TcpSender() {
 
 			@Override
@@ -186,12 +189,25 @@ public final class TcpTransport {
 		});
 	}
 
-	private boolean onMessage(Message<?> message) {
-		Connection connection = this.connections.get((String) message.getHeaders().get(IpHeaders.CONNECTION_ID));
-		if (connection != null) {
-			this.handler.frameReceived(connection, (byte[]) message.getPayload());
+	/**
+	 * Hands each frame to the handler from inside Spring Integration's message mapping, which runs under the
+	 * connection's read lock and in stream order. NIO connections hand mapped messages to listeners on several
+	 * threads at once ("run another assembler to assemble the next message, while we send ours"), which
+	 * reordered frames of one connection and raced on its decoder and handshake state; dispatching here keeps
+	 * one connection's frames strictly sequential in both transport modes.
+	 */
+	private final class InOrderDispatch extends TcpMessageMapper {
+
+		@Override
+		public Message<?> toMessage(TcpConnection tcp, Map<String, Object> headers) {
+			Object body = tcp.getPayload();
+			Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
+			if (body != null && connection != null) {
+				TcpTransport.this.handler.frameReceived(connection, (byte[]) body);
+			}
+			return null;
 		}
-		return false;
+
 	}
 
 	private void onClosed(TcpConnection tcp, AbstractConnectionFactory ownFactory) {
@@ -228,6 +244,66 @@ public final class TcpTransport {
 			root = root.getCause();
 		}
 		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+	/*
+	 * Spring Integration's NIO factories close their selector before marking themselves inactive, so the
+	 * selector thread logged "Selector closed" at ERROR, with a stack trace, at every stop and every closed
+	 * outgoing connection. These report inactive from the moment stop() begins.
+	 */
+
+	private static final class QuietNioServer extends TcpNioServerConnectionFactory {
+
+		private volatile boolean stopping;
+
+		QuietNioServer(int port) {
+			super(port);
+		}
+
+		@Override
+		protected boolean isActive() {
+			return !this.stopping && super.isActive();
+		}
+
+		@Override
+		public void start() {
+			this.stopping = false;
+			super.start();
+		}
+
+		@Override
+		public void stop() {
+			this.stopping = true;
+			super.stop();
+		}
+
+	}
+
+	private static final class QuietNioClient extends TcpNioClientConnectionFactory {
+
+		private volatile boolean stopping;
+
+		QuietNioClient(String host, int port) {
+			super(host, port);
+		}
+
+		@Override
+		protected boolean isActive() {
+			return !this.stopping && super.isActive();
+		}
+
+		@Override
+		public void start() {
+			this.stopping = false;
+			super.start();
+		}
+
+		@Override
+		public void stop() {
+			this.stopping = true;
+			super.stop();
+		}
+
 	}
 
 	static ThreadFactory daemonThreads(String prefix) {

@@ -1,0 +1,311 @@
+package io.chaski.testing;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.chaski.node.ChaskiNode;
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.FrameBuffer;
+import io.chaski.wire.FrameDecoder;
+import io.chaski.wire.WireFormat;
+import io.chaski.wire.WireFormatException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A hand-driven peer on a plain {@link Socket}: it speaks exactly the bytes a test tells it to, so it can
+ * play a well-behaved node, a silent one, a stranger or a malicious one. Nothing happens unless the test
+ * calls a method: it does not answer pings on its own.
+ */
+public final class RawPeer implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final Socket socket;
+
+	private final DataInputStream in;
+
+	private final OutputStream out;
+
+	private final FrameDecoder decoder = new FrameDecoder();
+
+	private final Deque<Envelope> inbox = new ArrayDeque<>();
+
+	private final UUID id = UUID.randomUUID();
+
+	private long sequence;
+
+	private RawPeer(Socket socket) throws IOException {
+		this.socket = socket;
+		this.in = new DataInputStream(socket.getInputStream());
+		this.out = socket.getOutputStream();
+	}
+
+	/**
+	 * @param node the node to dial
+	 * @return a raw peer connected to it (no handshake yet)
+	 */
+	public static RawPeer connect(ChaskiNode node) {
+		return connect(node, 0);
+	}
+
+	/**
+	 * @param node the node to dial
+	 * @param receiveBufferBytes a small receive buffer makes the node's writes back up quickly; 0 for default
+	 * @return a raw peer connected to it (no handshake yet)
+	 */
+	public static RawPeer connect(ChaskiNode node, int receiveBufferBytes) {
+		try {
+			Socket socket = new Socket();
+			if (receiveBufferBytes > 0) {
+				socket.setReceiveBufferSize(receiveBufferBytes);
+			}
+			socket.connect(new InetSocketAddress(node.address().host(), node.address().port()), 2000);
+			socket.setTcpNoDelay(true);
+			return new RawPeer(socket);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** @return this peer's node id, as it introduces itself */
+	public UUID id() {
+		return this.id;
+	}
+
+	/** @return a fresh message id */
+	public long nextId() {
+		return ++this.sequence;
+	}
+
+	// ---------------------------------------------------------------- writing
+
+	/**
+	 * Writes bytes as they are.
+	 * @param bytes the bytes
+	 */
+	public void sendBytes(byte[] bytes) {
+		try {
+			this.out.write(bytes);
+			this.out.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Writes one well-formed frame carrying the envelopes.
+	 * @param envelopes the envelopes
+	 */
+	public void send(Envelope... envelopes) {
+		sendBytes(frame(envelopes));
+	}
+
+	/**
+	 * Introduces itself as a node with the given topics and waits for the node's HELLO_ACK.
+	 * @param name the name to use
+	 * @param topics its subscriptions
+	 * @return the HELLO_ACK
+	 */
+	public Envelope handshake(String name, Collection<String> topics) {
+		Map<String, Object> hello = new LinkedHashMap<>();
+		hello.put("protocol", WireFormat.PROTOCOL_VERSION);
+		hello.put("nodeId", this.id.toString());
+		hello.put("name", name);
+		hello.put("host", "127.0.0.1");
+		hello.put("port", 9);
+		hello.put("root", false);
+		hello.put("subscriptions", List.copyOf(topics));
+		sendHello(JSON.writeValueAsBytes(hello));
+		Envelope ack = next(Duration.ofSeconds(5));
+		if (ack == null || ack.kind() != EnvelopeKind.HELLO_ACK) {
+			throw new AssertionError("expected HELLO_ACK but got " + ack);
+		}
+		return ack;
+	}
+
+	/**
+	 * Sends a HELLO with an arbitrary payload (for malformed handshakes).
+	 * @param payload the HELLO payload
+	 */
+	public void sendHello(byte[] payload) {
+		send(Envelope.control(EnvelopeKind.HELLO, this.id, nextId(), payload));
+	}
+
+	/**
+	 * @param topic the topic
+	 * @param id the message id
+	 * @param hops hops left
+	 * @param text the payload as text
+	 * @return a PUBLISH envelope from this peer
+	 */
+	public Envelope publish(String topic, long id, int hops, String text) {
+		return new Envelope(EnvelopeKind.PUBLISH, this.id, id, hops, System.currentTimeMillis(), topic,
+				Map.of(Envelope.CONTENT_TYPE, "text/plain;charset=UTF-8"), text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * @param envelopes envelopes
+	 * @return one frame holding them, header included
+	 */
+	public static byte[] frame(Envelope... envelopes) {
+		FrameBuffer buffer = new FrameBuffer(256, Integer.MAX_VALUE);
+		try {
+			for (Envelope envelope : envelopes) {
+				if (!buffer.tryAdd(envelope)) {
+					throw new IllegalArgumentException("does not fit one frame: " + envelope);
+				}
+			}
+		}
+		catch (WireFormatException ex) {
+			throw new IllegalArgumentException(ex);
+		}
+		buffer.finish();
+		return java.util.Arrays.copyOf(buffer.array(), buffer.length());
+	}
+
+	/**
+	 * @param magic the magic
+	 * @param version the version byte
+	 * @param bodyLength the announced body length
+	 * @return an 8-byte frame header
+	 */
+	public static byte[] header(int magic, int version, long bodyLength) {
+		return new byte[] { (byte) (magic >>> 8), (byte) magic, (byte) version, 0, (byte) (bodyLength >>> 24),
+				(byte) (bodyLength >>> 16), (byte) (bodyLength >>> 8), (byte) bodyLength };
+	}
+
+	// ---------------------------------------------------------------- reading
+
+	/**
+	 * @param timeout how long to wait
+	 * @return the next envelope from the node, or {@code null} on timeout
+	 * @throws AssertionError if the node closed the connection
+	 */
+	public Envelope next(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.inbox.isEmpty()) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return null;
+			}
+			try {
+				this.socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+				readFrame();
+			}
+			catch (SocketTimeoutException ex) {
+				return null;
+			}
+			catch (IOException ex) {
+				throw new AssertionError("connection closed by the node: " + ex, ex);
+			}
+		}
+		return this.inbox.poll();
+	}
+
+	/**
+	 * @param kind the kind wanted
+	 * @param timeout how long to wait
+	 * @return the next envelope of that kind (others are skipped), or {@code null} on timeout
+	 */
+	public Envelope next(EnvelopeKind kind, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			Envelope envelope = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+			if (envelope == null || envelope.kind() == kind) {
+				return envelope;
+			}
+		}
+	}
+
+	/**
+	 * Reads (and ignores) whatever the node sends until it closes the connection.
+	 * @param timeout how long to wait
+	 * @return {@code true} if the node closed the connection in time
+	 */
+	public boolean awaitClosedByNode(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		byte[] sink = new byte[8192];
+		try {
+			while (true) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				this.socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+				if (this.in.read(sink) < 0) {
+					return true;
+				}
+			}
+		}
+		catch (SocketTimeoutException ex) {
+			return false;
+		}
+		catch (SocketException ex) {
+			return true; // reset by the node
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void readFrame() throws IOException {
+		byte[] header = new byte[WireFormat.FRAME_HEADER_BYTES];
+		this.in.readFully(header);
+		int magic = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
+		if (magic != WireFormat.MAGIC || (header[2] & 0xFF) != WireFormat.PROTOCOL_VERSION) {
+			throw new AssertionError("node sent a bad frame header");
+		}
+		int length = ((header[4] & 0xFF) << 24) | ((header[5] & 0xFF) << 16) | ((header[6] & 0xFF) << 8)
+				| (header[7] & 0xFF);
+		byte[] body = new byte[length];
+		try {
+			// the header has arrived: wait for the rest of the frame without a short timeout
+			this.socket.setSoTimeout(10_000);
+			this.in.readFully(body);
+		}
+		catch (EOFException ex) {
+			throw new AssertionError("node sent a truncated frame", ex);
+		}
+		this.decoder.decode(body, this.inbox::add);
+	}
+
+	/** Half-closes: the node sees the end of the stream, this side can still read. */
+	public void shutdownOutput() {
+		try {
+			this.socket.shutdownOutput();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			// closing
+		}
+	}
+
+}
