@@ -16,6 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import ch.qos.logback.classic.Level;
+import org.slf4j.LoggerFactory;
+
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.streamer.ChaskiMessage;
@@ -39,6 +42,8 @@ public final class ThroughputBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
+		// node start/stop lines would drown the figures
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.chaski")).setLevel(Level.WARN);
 		int messages = (args.length > 0) ? Integer.parseInt(args[0]) : 3_000_000;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
 		TransportMode[] modes = (args.length > 2) ? new TransportMode[] { TransportMode.valueOf(args[2]) }
