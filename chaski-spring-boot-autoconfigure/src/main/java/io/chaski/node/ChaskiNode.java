@@ -465,6 +465,11 @@ public final class ChaskiNode implements AutoCloseable {
 	 * connection opened by the node with the smaller id and close the other, so they agree without talking.
 	 */
 	private synchronized void register(Connection connection, ConnectionState state, Handshake hello) {
+		if (this.connections.get(connection.id()) != state) {
+			// closed while its handshake was read: NIO may handle a later frame of the same connection on another
+			// thread first. An edge made now would never be removed.
+			return;
+		}
 		Edge existing = this.edges.get(hello.nodeId());
 		if (existing == null) {
 			Edge edge = new Edge(hello, connection, this.settings, this.stats, name());
@@ -533,7 +538,10 @@ public final class ChaskiNode implements AutoCloseable {
 	}
 
 	private void onClosed(Connection connection) {
-		ConnectionState state = this.connections.remove(connection.id());
+		ConnectionState state;
+		synchronized (this) { // against register(): either it sees the connection gone, or this sees its edge
+			state = this.connections.remove(connection.id());
+		}
 		if (state == null) {
 			return;
 		}
