@@ -35,6 +35,8 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 
 	private ConfigurableBeanFactory beanFactory;
 
+	private ChaskiListenerRegistry registry;
+
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.beanFactory = (ConfigurableBeanFactory) beanFactory;
@@ -46,21 +48,31 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 		Map<Method, ChaskiListener> methods = MethodIntrospector.selectMethods(targetClass,
 				(MethodIntrospector.MetadataLookup<ChaskiListener>) method -> AnnotatedElementUtils
 					.findMergedAnnotation(method, ChaskiListener.class));
-		methods.forEach((method, annotation) -> this.found.add(describe(bean, beanName, targetClass, method,
-				annotation)));
+		methods.forEach((method, annotation) -> {
+			ListenerMethod listener = describe(bean, beanName, targetClass, method, annotation);
+			if (this.registry != null) {
+				register(listener); // a bean created after startup (lazy, prototype)
+			}
+			else {
+				this.found.add(listener);
+			}
+		});
 		return bean;
 	}
 
+	/** Registers the listeners found so far, once every singleton (and so the registry's streamer) exists. */
 	@Override
 	public void afterSingletonsInstantiated() {
-		ChaskiListenerRegistry registry = this.beanFactory.getBean(ChaskiListenerRegistry.class);
-		for (ListenerMethod listener : this.found) {
-			int concurrency = (listener.concurrency() != null) ? listener.concurrency()
-					: registry.defaultConcurrency();
-			registry.register(new ListenerContainer(listener.id(), listener.topics(), listener.target().payloadType(),
-					concurrency, listener::invoke));
-		}
+		this.registry = this.beanFactory.getBean(ChaskiListenerRegistry.class);
+		this.found.forEach(this::register);
 		this.found.clear();
+	}
+
+	private void register(ListenerMethod listener) {
+		int concurrency = (listener.concurrency() != null) ? listener.concurrency()
+				: this.registry.defaultConcurrency();
+		this.registry.register(new ListenerContainer(listener.id(), listener.topics(),
+				listener.target().payloadType(), concurrency, listener::invoke));
 	}
 
 	private ListenerMethod describe(Object bean, String beanName, Class<?> targetClass, Method method,

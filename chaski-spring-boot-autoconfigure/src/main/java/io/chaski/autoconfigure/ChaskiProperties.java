@@ -35,8 +35,8 @@ import io.chaski.transport.TransportMode;
  * @param queue The outbound queue of each peer.
  * @param streamer Topic publish/subscribe.
  * @param listener @ChaskiListener methods, functional consumers and message events.
- * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type) mapped to the
- * topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
+ * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type)
+ * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
  */
 @ConfigurationProperties("chaski")
 @Validated

@@ -238,6 +238,18 @@ class ChaskiAutoConfigurationTests {
 	}
 
 	@Test
+	void listenersOfBeansCreatedAfterStartupAreRegisteredThen() {
+		this.runner.withBean("lateListener", LateListener.class, LateListener::new, bean -> bean.setLazyInit(true))
+			.run(context -> {
+				ChaskiListenerRegistry registry = context.getBean(ChaskiListenerRegistry.class);
+				assertThat(registry.containers()).extracting(ListenerContainer::id).doesNotContain("lateListener.on");
+				context.getBean(LateListener.class);
+				assertThat(registry.containers()).extracting(ListenerContainer::id).contains("lateListener.on");
+				assertThat(context.getBean(ChaskiNode.class).subscriptions()).contains("late");
+			});
+	}
+
+	@Test
 	void aListenerMethodWithTwoParametersFailsStartup() {
 		this.runner.withUserConfiguration(BadListener.class).run(context -> assertThat(context).hasFailed()
 			.getFailure()
@@ -299,6 +311,14 @@ class ChaskiAutoConfigurationTests {
 		Consumer<ChaskiMessage<String>> audit() {
 			return message -> {
 			};
+		}
+
+	}
+
+	static class LateListener {
+
+		@ChaskiListener(topics = "late")
+		void on(byte[] payload) {
 		}
 
 	}
