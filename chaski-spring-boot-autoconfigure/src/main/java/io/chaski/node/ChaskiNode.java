@@ -385,7 +385,12 @@ public final class ChaskiNode implements AutoCloseable {
 		this.stats.framesIn.increment();
 		this.stats.bytesIn.add(body.length + WireFormat.FRAME_HEADER_BYTES);
 		try {
-			int count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
+			int count;
+			// NIO may hand the next frame of a connection to another thread before this one is handled (a PING
+			// then overtook the HELLO being registered); one frame at a time per connection keeps them in order.
+			synchronized (state) {
+				count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
+			}
 			this.stats.envelopesIn.add(count);
 		}
 		catch (WireFormatException | ProtocolException ex) {
