@@ -401,6 +401,7 @@ public final class ChaskiNode implements AutoCloseable {
 		this.stats.framesIn.increment();
 		this.stats.bytesIn.add(body.length + WireFormat.FRAME_HEADER_BYTES);
 		try {
+			// the transport hands one connection's frames over one at a time, in order
 			int count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
 			this.stats.envelopesIn.add(count);
 		}
@@ -481,6 +482,10 @@ public final class ChaskiNode implements AutoCloseable {
 	 * connection opened by the node with the smaller id and close the other, so they agree without talking.
 	 */
 	private synchronized void register(Connection connection, ConnectionState state, Handshake hello) {
+		if (this.connections.get(connection.id()) != state) {
+			// the connection closed while its handshake was being read: an edge made now would never be removed
+			return;
+		}
 		Edge existing = this.edges.get(hello.nodeId());
 		if (existing == null) {
 			Edge edge = new Edge(hello, connection, this.settings, this.stats, name());
@@ -554,7 +559,10 @@ public final class ChaskiNode implements AutoCloseable {
 	}
 
 	private void onClosed(Connection connection) {
-		ConnectionState state = this.connections.remove(connection.id());
+		ConnectionState state;
+		synchronized (this) { // against register(): either it sees the connection gone, or this sees its edge
+			state = this.connections.remove(connection.id());
+		}
 		if (state == null) {
 			return;
 		}

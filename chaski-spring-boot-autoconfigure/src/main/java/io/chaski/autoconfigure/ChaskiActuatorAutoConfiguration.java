@@ -1,0 +1,70 @@
+package io.chaski.autoconfigure;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.chaski.annotation.ChaskiListenerRegistry;
+import io.chaski.node.ChaskiNode;
+import io.chaski.streamer.ChaskiStreamer;
+
+/**
+ * Actuator support for Chaski, each part only when its library is present: the {@code chaski} health
+ * indicator ({@code management.health.chaski.enabled}), the {@code chaski} endpoint, and {@code chaski.*}
+ * Micrometer meters.
+ */
+@AutoConfiguration(after = ChaskiAutoConfiguration.class)
+@ConditionalOnBean({ ChaskiNode.class, ChaskiStreamer.class })
+public class ChaskiActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "chaskiHealthIndicator")
+		@ConditionalOnEnabledHealthIndicator("chaski")
+		ChaskiHealthIndicator chaskiHealthIndicator(ChaskiNode node) {
+			return new ChaskiHealthIndicator(node);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ChaskiProperties properties,
+				ObjectProvider<ChaskiListenerRegistry> listeners) {
+			return new ChaskiEndpoint(node, streamer, properties.streamerSettings(), listeners);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ChaskiMetrics chaskiMetrics(ChaskiNode node, ChaskiStreamer streamer,
+				ObjectProvider<ChaskiListenerRegistry> listeners) {
+			return new ChaskiMetrics(node, streamer, listeners);
+		}
+
+	}
+
+}

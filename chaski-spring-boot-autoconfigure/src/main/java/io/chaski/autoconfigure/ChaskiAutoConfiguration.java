@@ -1,0 +1,95 @@
+package io.chaski.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+import io.chaski.annotation.ChaskiListenerAnnotationBeanPostProcessor;
+import io.chaski.annotation.ChaskiListenerRegistry;
+import io.chaski.annotation.ConsumerBinding;
+import io.chaski.annotation.ConsumerBindingRegistrar;
+import io.chaski.annotation.MessageEventBridge;
+import io.chaski.node.ChaskiNode;
+import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.wire.DefaultPayloadCodec;
+import io.chaski.wire.PayloadCodec;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configures a Chaski node and its streamer from {@code chaski.*} properties, starts them with the
+ * application context, and runs {@code @ChaskiListener} methods, bound consumers and message events. Every
+ * bean backs off when the application defines its own; {@code chaski.enabled=false} turns it all off.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "chaski.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ChaskiProperties.class)
+public class ChaskiAutoConfiguration {
+
+	/** Node name when neither {@code chaski.node.name} nor {@code spring.application.name} is set. */
+	static final String DEFAULT_NAME = "chaski";
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChaskiNode chaskiNode(ChaskiProperties properties, Environment environment,
+			ObjectProvider<ChaskiNodeCustomizer> customizers) {
+		ChaskiNode.Builder builder = ChaskiNode.builder();
+		properties.applyTo(builder, environment.getProperty("spring.application.name", DEFAULT_NAME));
+		customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadCodec chaskiPayloadCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		return new DefaultPayloadCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().findAndAddModules().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChaskiStreamer chaskiStreamer(ChaskiNode node, ChaskiProperties properties, PayloadCodec codec) {
+		return new ChaskiStreamer(node, properties.streamerSettings(), codec);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChaskiLifecycle chaskiLifecycle(ChaskiNode node, ChaskiStreamer streamer, ChaskiProperties properties) {
+		return new ChaskiLifecycle(node, streamer, properties.discovery().seeds());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChaskiListenerRegistry chaskiListenerRegistry(ChaskiStreamer streamer, ChaskiProperties properties) {
+		return new ChaskiListenerRegistry(streamer, properties.listener().concurrency(),
+				properties.node().shutdownTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static ChaskiListenerAnnotationBeanPostProcessor chaskiListenerAnnotationBeanPostProcessor() {
+		return new ChaskiListenerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConsumerBindingRegistrar chaskiConsumerBindingRegistrar(ChaskiProperties properties) {
+		List<ConsumerBinding> bindings = properties.bindings().entrySet().stream()
+			.map(entry -> new ConsumerBinding(entry.getKey(), entry.getValue().topics(), entry.getValue().concurrency()))
+			.toList();
+		return new ConsumerBindingRegistrar(bindings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "chaski.listener.events", matchIfMissing = true)
+	MessageEventBridge chaskiMessageEventBridge(ChaskiListenerRegistry registry, ApplicationEventPublisher publisher) {
+		return new MessageEventBridge(registry, publisher);
+	}
+
+}

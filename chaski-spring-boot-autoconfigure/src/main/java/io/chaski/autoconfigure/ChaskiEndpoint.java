@@ -1,0 +1,188 @@
+package io.chaski.autoconfigure;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import io.chaski.annotation.ChaskiListenerRegistry;
+import io.chaski.annotation.ListenerContainer;
+import io.chaski.node.ChaskiNode;
+import io.chaski.node.NodeStats;
+import io.chaski.node.PeerAddress;
+import io.chaski.node.PeerInfo;
+import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.StreamerSettings;
+import io.chaski.streamer.StreamerStats;
+
+/**
+ * The {@code chaski} actuator endpoint: the node, its peers with latency and jitter, subscriptions, the message
+ * pool, queues, traffic and listeners.
+ */
+@Endpoint(id = "chaski")
+public class ChaskiEndpoint {
+
+	private final ChaskiNode node;
+
+	private final ChaskiStreamer streamer;
+
+	private final StreamerSettings streamerSettings;
+
+	private final ObjectProvider<ChaskiListenerRegistry> listeners;
+
+	/**
+	 * @param node the node
+	 * @param streamer its streamer
+	 * @param streamerSettings the streamer's settings (pool limits)
+	 * @param listeners the listeners, if any
+	 */
+	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, StreamerSettings streamerSettings,
+			ObjectProvider<ChaskiListenerRegistry> listeners) {
+		this.node = node;
+		this.streamer = streamer;
+		this.streamerSettings = streamerSettings;
+		this.listeners = listeners;
+	}
+
+	/** @return a snapshot of the node */
+	@ReadOperation
+	public ChaskiReport report() {
+		List<PeerInfo> peers = this.node.peers();
+		StreamerStats stats = this.streamer.stats();
+		NodeStats traffic = this.node.stats();
+		PeerAddress address = this.node.address();
+		List<ListenerContainer> containers = this.listeners.stream()
+			.flatMap(registry -> registry.containers().stream())
+			.toList();
+		return new ChaskiReport(
+				new NodeReport(this.node.id(), this.node.name(), (address != null) ? address.hostAndPort() : null,
+						this.node.isRoot(), this.node.isRunning()),
+				peers.stream().sorted(Comparator.comparing(PeerInfo::name)).map(PeerReport::of).toList(),
+				new TreeSet<>(this.node.subscriptions()),
+				new PoolReport(stats.poolOrigins(), this.streamerSettings.poolOrigins(),
+						this.streamerSettings.poolSize(), this.streamerSettings.poolTtl(), stats.duplicates()),
+				new QueueReport(peers.stream().mapToLong(PeerInfo::queuedMessages).sum(),
+						peers.stream().mapToLong(PeerInfo::droppedMessages).sum(), stats.backlog(),
+						stats.subscriberDrops()),
+				new TrafficReport(stats.published(), stats.received(), stats.relayed(), traffic.bytesIn(),
+						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
+						traffic.reconnects()),
+				containers.stream().map(ListenerReport::of).toList());
+	}
+
+	/**
+	 * Everything the endpoint shows.
+	 * @param node this node
+	 * @param peers connected peers, by name
+	 * @param subscriptions topics this node takes part in
+	 * @param pool the duplicate filter
+	 * @param queues outbound and subscriber queues
+	 * @param traffic message and byte counters
+	 * @param listeners listeners with their counters
+	 */
+	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
+			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners) {
+	}
+
+	/**
+	 * @param id node id
+	 * @param name node name
+	 * @param address advertised {@code host:port}, {@code null} when not listening
+	 * @param root whether it relays every topic
+	 * @param running whether it is listening
+	 */
+	public record NodeReport(UUID id, String name, String address, boolean root, boolean running) {
+	}
+
+	/**
+	 * @param id peer node id
+	 * @param name peer name
+	 * @param address the peer's advertised {@code host:port}
+	 * @param subscriptions its topics
+	 * @param root whether it relays every topic
+	 * @param latencyMillis smoothed one-way latency, {@code null} until measured
+	 * @param jitterMillis latency jitter, {@code null} until measured
+	 * @param connectedSince when the connection was made
+	 * @param initiatedLocally whether this node dialed
+	 * @param queuedMessages messages waiting to be sent to it
+	 * @param droppedMessages messages to it dropped by the overflow policy
+	 */
+	public record PeerReport(UUID id, String name, String address, Set<String> subscriptions, boolean root,
+			Double latencyMillis, Double jitterMillis, Instant connectedSince, boolean initiatedLocally,
+			int queuedMessages, long droppedMessages) {
+
+		static PeerReport of(PeerInfo peer) {
+			return new PeerReport(peer.nodeId(), peer.name(), peer.address().hostAndPort(),
+					new TreeSet<>(peer.subscriptions()), peer.root(), measured(peer.latencyMillis()),
+					measured(peer.jitterMillis()), peer.connectedSince(), peer.initiatedLocally(),
+					peer.queuedMessages(), peer.droppedMessages());
+		}
+
+		private static Double measured(double millis) {
+			return Double.isNaN(millis) ? null : millis;
+		}
+
+	}
+
+	/**
+	 * @param origins origin nodes remembered now
+	 * @param maxOrigins most origin nodes remembered
+	 * @param idsPerOrigin recent ids remembered per origin
+	 * @param ttl how long an origin is remembered after its last message
+	 * @param duplicatesDropped messages dropped as already seen
+	 */
+	public record PoolReport(long origins, long maxOrigins, int idsPerOrigin, Duration ttl, long duplicatesDropped) {
+	}
+
+	/**
+	 * @param outboundQueued messages waiting to be sent, all peers together
+	 * @param outboundDropped messages dropped by the overflow policy, all peers together
+	 * @param subscriberBacklog messages waiting for subscribers and listeners
+	 * @param subscriberDropped messages dropped because a subscriber fell behind
+	 */
+	public record QueueReport(long outboundQueued, long outboundDropped, long subscriberBacklog,
+			long subscriberDropped) {
+	}
+
+	/**
+	 * @param published messages published here
+	 * @param received messages from peers accepted here
+	 * @param relayed copies forwarded for other nodes
+	 * @param bytesIn bytes received
+	 * @param bytesOut bytes sent
+	 * @param framesIn frames received
+	 * @param framesOut frames sent
+	 * @param rejectedConnections connections closed for protocol violations
+	 * @param reconnects successful reconnections
+	 */
+	public record TrafficReport(long published, long received, long relayed, long bytesIn, long bytesOut,
+			long framesIn, long framesOut, long rejectedConnections, long reconnects) {
+	}
+
+	/**
+	 * @param id listener id
+	 * @param topics its topics (empty for every topic)
+	 * @param concurrency threads per topic
+	 * @param handled messages handled
+	 * @param errors messages whose handler threw
+	 * @param backlog messages waiting
+	 * @param dropped messages dropped because it fell behind
+	 */
+	public record ListenerReport(String id, List<String> topics, int concurrency, long handled, long errors,
+			long backlog, long dropped) {
+
+		static ListenerReport of(ListenerContainer container) {
+			return new ListenerReport(container.id(), container.topics(), container.concurrency(),
+					container.handledCount(), container.errorCount(), container.backlog(), container.droppedCount());
+		}
+
+	}
+
+}

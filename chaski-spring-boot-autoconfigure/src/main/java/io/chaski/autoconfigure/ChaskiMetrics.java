@@ -1,0 +1,198 @@
+package io.chaski.autoconfigure;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+
+import io.chaski.annotation.ChaskiListenerRegistry;
+import io.chaski.annotation.ListenerContainer;
+import io.chaski.node.ChaskiNode;
+import io.chaski.node.NodeListener;
+import io.chaski.node.PeerInfo;
+import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.StreamerObserver;
+
+/**
+ * Chaski's Micrometer meters, all named {@code chaski.*}: messages published, received and dropped by topic,
+ * bytes in and out, peers, per-peer latency, queue depths, the message pool, and per-listener messages and
+ * errors. Topic tags are capped at {@value #MAX_TOPIC_TAGS} distinct topics (the rest count under
+ * {@value #OTHER_TOPICS}) so that a mesh with many topics cannot flood the registry.
+ */
+public class ChaskiMetrics implements MeterBinder {
+
+	/** Most distinct topic tag values per meter. */
+	public static final int MAX_TOPIC_TAGS = 500;
+
+	/** Topic tag for topics beyond {@link #MAX_TOPIC_TAGS}. */
+	public static final String OTHER_TOPICS = "_other";
+
+	private final ChaskiNode node;
+
+	private final ChaskiStreamer streamer;
+
+	private final ObjectProvider<ChaskiListenerRegistry> listeners;
+
+	/**
+	 * @param node the node
+	 * @param streamer its streamer
+	 * @param listeners the listeners, if any
+	 */
+	public ChaskiMetrics(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners) {
+		this.node = node;
+		this.streamer = streamer;
+		this.listeners = listeners;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder("chaski.peers", this.node, node -> node.peers().size())
+			.description("Connected peers")
+			.register(registry);
+		FunctionCounter.builder("chaski.network.received", this.node, node -> node.stats().bytesIn())
+			.description("Bytes received from peers, frame headers included")
+			.baseUnit(BaseUnits.BYTES)
+			.register(registry);
+		FunctionCounter.builder("chaski.network.sent", this.node, node -> node.stats().bytesOut())
+			.description("Bytes sent to peers, frame headers included")
+			.baseUnit(BaseUnits.BYTES)
+			.register(registry);
+		FunctionCounter.builder("chaski.reconnects", this.node, node -> node.stats().reconnects())
+			.description("Successful reconnections to lost peers")
+			.register(registry);
+		Gauge.builder("chaski.queue.depth", this.node,
+				node -> node.peers().stream().mapToLong(PeerInfo::queuedMessages).sum())
+			.description("Messages waiting in queues")
+			.tag("queue", "outbound")
+			.baseUnit(BaseUnits.MESSAGES)
+			.register(registry);
+		Gauge.builder("chaski.queue.depth", this.streamer, streamer -> streamer.stats().backlog())
+			.description("Messages waiting in queues")
+			.tag("queue", "subscribers")
+			.baseUnit(BaseUnits.MESSAGES)
+			.register(registry);
+		Gauge.builder("chaski.message.pool.origins", this.streamer, streamer -> streamer.stats().poolOrigins())
+			.description("Origin nodes whose recent message ids are remembered to drop duplicates")
+			.register(registry);
+		Traffic traffic = new Traffic(registry);
+		this.streamer.addObserver(traffic);
+		this.node.addListener(traffic);
+		this.node.peers().forEach(traffic::peerConnected);
+		this.listeners.ifAvailable(registryOfListeners -> registryOfListeners
+			.onRegistration(container -> bindListener(registry, container)));
+	}
+
+	private static void bindListener(MeterRegistry registry, ListenerContainer container) {
+		FunctionCounter.builder("chaski.listener.messages", container, ListenerContainer::handledCount)
+			.description("Messages a listener handled")
+			.tag("listener", container.id())
+			.register(registry);
+		FunctionCounter.builder("chaski.listener.errors", container, ListenerContainer::errorCount)
+			.description("Messages whose listener threw an exception")
+			.tag("listener", container.id())
+			.register(registry);
+	}
+
+	/** Per-topic counters and per-peer gauges of one registry, updated from the engine's callbacks. */
+	private final class Traffic implements StreamerObserver, NodeListener {
+
+		private final MeterRegistry registry;
+
+		private final Map<String, Counter> published = new ConcurrentHashMap<>();
+
+		private final Map<String, Counter> received = new ConcurrentHashMap<>();
+
+		private final Map<String, Map<String, Counter>> dropped = new ConcurrentHashMap<>();
+
+		private final Map<PeerKey, Meter> latencies = new ConcurrentHashMap<>();
+
+		Traffic(MeterRegistry registry) {
+			this.registry = registry;
+		}
+
+		@Override
+		public void published(String topic, int payloadBytes) {
+			counter(this.published, topic, t -> Counter.builder("chaski.messages.published")
+				.description("Messages published by this node")
+				.tag("topic", t)
+				.register(this.registry)).increment();
+		}
+
+		@Override
+		public void received(String topic, int payloadBytes) {
+			counter(this.received, topic, t -> Counter.builder("chaski.messages.received")
+				.description("Messages from peers accepted by this node")
+				.tag("topic", t)
+				.register(this.registry)).increment();
+		}
+
+		@Override
+		public void dropped(String topic, String reason) {
+			Map<String, Counter> byTopic = this.dropped.computeIfAbsent(reason, r -> new ConcurrentHashMap<>());
+			counter(byTopic, topic, t -> Counter.builder("chaski.messages.dropped")
+				.description("Messages dropped, by reason")
+				.tags(Tags.of("topic", t, "reason", reason))
+				.register(this.registry)).increment();
+		}
+
+		@Override
+		public void peerConnected(PeerInfo peer) {
+			PeerKey key = PeerKey.of(peer);
+			this.latencies.computeIfAbsent(key, k -> Gauge
+				.builder("chaski.peer.latency", ChaskiMetrics.this.node,
+						node -> latencySeconds(node, key))
+				.description("Smoothed one-way latency to a peer (RTT/2)")
+				.tags(Tags.of("peer", key.name(), "address", key.address()))
+				.baseUnit("seconds")
+				.register(this.registry));
+		}
+
+		@Override
+		public void peerDisconnected(PeerInfo peer, boolean graceful) {
+			PeerKey key = PeerKey.of(peer);
+			boolean stillConnected = ChaskiMetrics.this.node.peers().stream()
+				.anyMatch(other -> key.equals(PeerKey.of(other)));
+			Meter gauge = stillConnected ? null : this.latencies.remove(key);
+			if (gauge != null) {
+				this.registry.remove(gauge);
+			}
+		}
+
+		private Counter counter(Map<String, Counter> counters, String topic, Function<String, Counter> create) {
+			Counter counter = counters.get(topic);
+			if (counter == null) {
+				counter = counters.computeIfAbsent((counters.size() < MAX_TOPIC_TAGS) ? topic : OTHER_TOPICS, create);
+			}
+			return counter;
+		}
+
+		private static double latencySeconds(ChaskiNode node, PeerKey key) {
+			return node.peers().stream()
+				.filter(peer -> key.equals(PeerKey.of(peer)))
+				.mapToDouble(PeerInfo::latencyMillis)
+				.findFirst()
+				.orElse(Double.NaN) / 1000.0;
+		}
+
+	}
+
+	/** A peer as meters know it: stable across its reconnections and restarts. */
+	private record PeerKey(String name, String address) {
+
+		static PeerKey of(PeerInfo peer) {
+			return new PeerKey(peer.name(), peer.address().hostAndPort());
+		}
+
+	}
+
+}

@@ -1,0 +1,256 @@
+package io.chaski.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import io.chaski.node.ChaskiNode;
+import io.chaski.node.OverflowPolicy;
+import io.chaski.node.PeerAddress;
+import io.chaski.streamer.StreamerSettings;
+import io.chaski.transport.TransportMode;
+
+/**
+ * Configuration of the Chaski node, its streamer and its listeners (chaski.*). Values are checked
+ * when the application starts: a bad value fails startup with the property's name.
+ *
+ * @param enabled Whether Chaski is auto-configured at all.
+ * @param node Identity and listening address of this node.
+ * @param discovery How this node finds the mesh.
+ * @param transport TCP connections and frames.
+ * @param keepAlive Keep-alive pings and latency measurement.
+ * @param reconnect Reconnection to lost peers and to seeds that are not up yet.
+ * @param queue The outbound queue of each peer.
+ * @param streamer Topic publish/subscribe.
+ * @param listener @ChaskiListener methods, functional consumers and message events.
+ * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type)
+ * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
+ */
+@ConfigurationProperties("chaski")
+@Validated
+public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @DefaultValue Node node,
+		@Valid @DefaultValue Discovery discovery, @Valid @DefaultValue Transport transport,
+		@Valid @DefaultValue KeepAlive keepAlive, @Valid @DefaultValue Reconnect reconnect,
+		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
+		@Valid @DefaultValue Listener listener, Map<String, @Valid Binding> bindings) {
+
+	public ChaskiProperties {
+		bindings = (bindings != null) ? Map.copyOf(bindings) : Map.of();
+	}
+
+	/**
+	 * Copies every setting onto a node builder.
+	 * @param builder The builder.
+	 * @param defaultName The name to use when chaski.node.name is not set.
+	 */
+	void applyTo(ChaskiNode.Builder builder, String defaultName) {
+		builder.name((this.node.name() != null && !this.node.name().isBlank()) ? this.node.name() : defaultName)
+			.bindHost(this.node.host())
+			.port(this.node.port())
+			.advertisedHost(this.node.advertisedHost())
+			.subscriptions(this.node.subscriptions())
+			.root(this.node.root())
+			.idleTimeout(this.node.idleTimeout())
+			.shutdownTimeout(this.node.shutdownTimeout())
+			.maxFrameBytes((int) this.transport.maxFrameSize().toBytes())
+			.batchFrameBytes((int) this.transport.batchFrameSize().toBytes())
+			.transportMode(this.transport.mode())
+			.connectTimeout(this.transport.connectTimeout())
+			.handshakeTimeout(this.transport.handshakeTimeout())
+			.keepAliveInterval(this.keepAlive.interval())
+			.maxMissedPings(this.keepAlive.maxMissed())
+			.pingTimeout(this.keepAlive.pingTimeout())
+			.reconnectAttempts(this.reconnect.attempts())
+			.reconnectBackoff(this.reconnect.initialBackoff(), this.reconnect.maxBackoff())
+			.outboundQueueCapacity(this.queue.capacity())
+			.overflowPolicy(this.queue.overflowPolicy())
+			.sendTimeout(this.queue.sendTimeout());
+	}
+
+	/** @return the streamer settings these properties make */
+	StreamerSettings streamerSettings() {
+		return new StreamerSettings(this.streamer.hopLimit(), this.streamer.pool().size(),
+				this.streamer.pool().origins(), this.streamer.pool().ttl(),
+				this.streamer.subscriberQueueCapacity());
+	}
+
+	/**
+	 * Identity and listening address of this node.
+	 *
+	 * @param name Name shown to peers; defaults to spring.application.name, then chaski.
+	 * @param host Address to listen on; 0.0.0.0 listens on every interface.
+	 * @param port TCP port to listen on; 0 picks a free port (give nodes that others seed from a fixed one).
+	 * @param advertisedHost Host other nodes should dial to reach this one (behind NAT or in containers);
+	 * derived from the listening address when not set.
+	 * @param subscriptions Topics this node takes part in from the start, besides those of its listeners.
+	 * @param root Whether this node relays every topic between the others.
+	 * @param idleTimeout Close connections that share no topic after this long without traffic; 0 keeps them.
+	 * @param shutdownTimeout How long shutdown waits to flush queued messages before leaving the mesh.
+	 */
+	public record Node(String name, @DefaultValue("127.0.0.1") @NotBlank String host,
+			@DefaultValue("0") @Min(0) @Max(65535) int port, String advertisedHost,
+			@DefaultValue List<@NotBlank String> subscriptions, @DefaultValue("false") boolean root,
+			@DefaultValue("0s") Duration idleTimeout, @DefaultValue("2s") Duration shutdownTimeout) {
+
+		public Node {
+			PropertyChecks.notNegative(idleTimeout, "chaski.node.idle-timeout");
+			PropertyChecks.notNegative(shutdownTimeout, "chaski.node.shutdown-timeout");
+		}
+
+	}
+
+	/**
+	 * How this node finds the mesh.
+	 *
+	 * @param seeds Nodes to connect to at startup, as host:port or name@host:port; retried in
+	 * the background with the reconnection backoff, so a seed that is down never fails startup.
+	 */
+	public record Discovery(@DefaultValue List<String> seeds) {
+
+		public Discovery {
+			for (String seed : seeds) {
+				PropertyChecks.check(() -> PeerAddress.parse(seed), "chaski.discovery.seeds");
+			}
+		}
+
+	}
+
+	/**
+	 * TCP connections and frames.
+	 *
+	 * @param maxFrameSize Largest frame sent or accepted; a peer sending a larger one is disconnected.
+	 * @param batchFrameSize Frame size at which the writer stops batching small messages and sends.
+	 * @param mode NIO sockets (few threads) or blocking sockets (a thread per connection).
+	 * @param connectTimeout Limit for opening a TCP connection.
+	 * @param handshakeTimeout Limit for the handshake after a TCP connection opened.
+	 */
+	public record Transport(@DefaultValue("4MB") DataSize maxFrameSize, @DefaultValue("64KB") DataSize batchFrameSize,
+			@DefaultValue("nio") @NotNull TransportMode mode, @DefaultValue("5s") Duration connectTimeout,
+			@DefaultValue("5s") Duration handshakeTimeout) {
+
+		public Transport {
+			PropertyChecks.between(maxFrameSize, DataSize.ofKilobytes(1), DataSize.ofBytes(Integer.MAX_VALUE - 8),
+					"chaski.transport.max-frame-size");
+			PropertyChecks.between(batchFrameSize, DataSize.ofBytes(256), maxFrameSize,
+					"chaski.transport.batch-frame-size");
+			PropertyChecks.positive(connectTimeout, "chaski.transport.connect-timeout");
+			PropertyChecks.positive(handshakeTimeout, "chaski.transport.handshake-timeout");
+		}
+
+	}
+
+	/**
+	 * Keep-alive pings, which also measure each peer's latency.
+	 *
+	 * @param interval Time between pings to each peer; 0 disables them (and latency measurement).
+	 * @param maxMissed Unanswered pings in a row after which a peer is disconnected.
+	 * @param pingTimeout Limit for an explicit ping.
+	 */
+	public record KeepAlive(@DefaultValue("5s") Duration interval, @DefaultValue("3") @Min(1) int maxMissed,
+			@DefaultValue("5s") Duration pingTimeout) {
+
+		public KeepAlive {
+			PropertyChecks.notNegative(interval, "chaski.keep-alive.interval");
+			PropertyChecks.positive(pingTimeout, "chaski.keep-alive.ping-timeout");
+		}
+
+	}
+
+	/**
+	 * Reconnection to lost peers (exponential backoff with jitter) and retries of seeds.
+	 *
+	 * @param attempts Attempts before giving up; 0 disables reconnection.
+	 * @param initialBackoff Delay before the first attempt; doubles at each attempt.
+	 * @param maxBackoff Longest delay between two attempts.
+	 */
+	public record Reconnect(@DefaultValue("10") @Min(0) int attempts, @DefaultValue("500ms") Duration initialBackoff,
+			@DefaultValue("30s") Duration maxBackoff) {
+
+		public Reconnect {
+			PropertyChecks.positive(initialBackoff, "chaski.reconnect.initial-backoff");
+			PropertyChecks.positive(maxBackoff, "chaski.reconnect.max-backoff");
+			PropertyChecks.require(maxBackoff.compareTo(initialBackoff) >= 0, "chaski.reconnect.max-backoff",
+					"must not be shorter than chaski.reconnect.initial-backoff (" + initialBackoff + ")");
+		}
+
+	}
+
+	/**
+	 * The outbound queue of each peer.
+	 *
+	 * @param capacity Messages queued per peer before the overflow policy applies.
+	 * @param overflowPolicy What a full queue does: wait up to the send timeout, drop the oldest message, or
+	 * fail the publish at once.
+	 * @param sendTimeout How long the wait policy waits for space before failing the publish.
+	 */
+	public record Queue(@DefaultValue("65536") @Min(1) int capacity,
+			@DefaultValue("wait") @NotNull OverflowPolicy overflowPolicy, @DefaultValue("5s") Duration sendTimeout) {
+
+		public Queue {
+			PropertyChecks.positive(sendTimeout, "chaski.queue.send-timeout");
+		}
+
+	}
+
+	/**
+	 * Topic publish/subscribe.
+	 *
+	 * @param hopLimit Hops a published message may travel through the mesh (1 = direct peers only).
+	 * @param pool The pool of recently seen message ids that drops duplicates.
+	 * @param subscriberQueueCapacity Messages buffered per subscription (and per listener topic); when full,
+	 * the oldest is dropped and counted.
+	 */
+	public record Streamer(@DefaultValue("16") @Min(1) @Max(255) int hopLimit, @Valid @DefaultValue Pool pool,
+			@DefaultValue("10000") @Min(1) int subscriberQueueCapacity) {
+	}
+
+	/**
+	 * The pool of recently seen message ids: a window of recent ids per origin node.
+	 *
+	 * @param size How many recent ids it remembers per origin node; a message older than that is dropped.
+	 * @param origins How many origin nodes it remembers.
+	 * @param ttl How long it remembers an origin after its last message; should exceed the time a message
+	 * takes to cross the mesh.
+	 */
+	public record Pool(@DefaultValue("65536") @Min(64) @Max(16777216) int size,
+			@DefaultValue("10000") @Min(1) int origins, @DefaultValue("60s") Duration ttl) {
+
+		public Pool {
+			PropertyChecks.positive(ttl, "chaski.streamer.pool.ttl");
+		}
+
+	}
+
+	/**
+	 * @ChaskiListener methods, functional consumers and message events.
+	 *
+	 * @param concurrency Threads that invoke each listener for each of its topics, unless the listener sets
+	 * its own; 1 keeps messages in order.
+	 * @param events Whether every received message is also published as a ChaskiMessageEvent.
+	 */
+	public record Listener(@DefaultValue("1") @Min(1) @Max(256) int concurrency,
+			@DefaultValue("true") boolean events) {
+	}
+
+	/**
+	 * Binds a Consumer<ChaskiMessage<T>> (or Consumer<T>) bean to topics.
+	 *
+	 * @param topics Topics the consumer receives.
+	 * @param concurrency Threads per topic; defaults to chaski.listener.concurrency.
+	 */
+	public record Binding(@NotEmpty List<@NotBlank String> topics, @Min(1) @Max(256) Integer concurrency) {
+	}
+
+}
