@@ -132,12 +132,13 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 *
 	 * @param maxFrameSize Largest frame sent or accepted; a peer sending a larger one is disconnected.
 	 * @param batchFrameSize Frame size at which the writer stops batching small messages and sends.
-	 * @param mode NIO sockets (few threads) or blocking sockets (a thread per connection).
+	 * @param mode Blocking sockets, a reader thread per connection (fastest for the few dozen peers a node keeps),
+	 * or NIO sockets, a selector for all (for hubs with very many peers; slower per connection).
 	 * @param connectTimeout Limit for opening a TCP connection.
 	 * @param handshakeTimeout Limit for the handshake after a TCP connection opened.
 	 */
 	public record Transport(@DefaultValue("4MB") DataSize maxFrameSize, @DefaultValue("64KB") DataSize batchFrameSize,
-			@DefaultValue("nio") @NotNull TransportMode mode, @DefaultValue("5s") Duration connectTimeout,
+			@DefaultValue("blocking") @NotNull TransportMode mode, @DefaultValue("5s") Duration connectTimeout,
 			@DefaultValue("5s") Duration handshakeTimeout) {
 
 		public Transport {

@@ -207,7 +207,8 @@ class ChaskiAutoConfigurationTests {
 			.run(context -> {
 				ChaskiEndpoint.ChaskiReport report = context.getBean(ChaskiEndpoint.class).report();
 				assertThat(report.node().running()).isTrue();
-				assertThat(report.pool().maxSize()).isEqualTo(100_000);
+				assertThat(report.pool().idsPerOrigin()).isEqualTo(65_536);
+				assertThat(report.pool().maxOrigins()).isEqualTo(10_000);
 				assertThat(report.listeners()).extracting(ChaskiEndpoint.ListenerReport::id)
 					.containsExactly(MessageEventBridge.LISTENER_ID);
 			});

@@ -31,7 +31,7 @@ class ChaskiMetricsTests {
 	void metersFollowTrafficPeersAndListeners() throws Exception {
 		try (ChaskiNode a = node("a"); ChaskiNode b = node("b")) {
 			ChaskiStreamer sa = new ChaskiStreamer(a);
-			ChaskiStreamer sb = new ChaskiStreamer(b, new StreamerSettings(16, 1000, Duration.ofMinutes(1), 1),
+			ChaskiStreamer sb = new ChaskiStreamer(b, new StreamerSettings(16, 1024, 100, Duration.ofMinutes(1), 1),
 					new DefaultPayloadCodec());
 			ChaskiListenerRegistry listenersOfB = new ChaskiListenerRegistry(sb, 1, Duration.ofSeconds(1));
 			MeterRegistry metersOfA = new SimpleMeterRegistry();
