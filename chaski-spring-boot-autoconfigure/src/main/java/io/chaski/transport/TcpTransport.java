@@ -1,6 +1,7 @@
 package io.chaski.transport;
 
 import java.io.EOFException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -194,7 +195,20 @@ public final class TcpTransport {
 
 		@Override
 		public Message<?> toMessage(TcpConnection tcp, Map<String, Object> headers) {
-			Object body = tcp.getPayload();
+			Object body;
+			try {
+				body = tcp.getPayload();
+			}
+			catch (RuntimeException ex) {
+				Throwable cause = (ex instanceof UncheckedIOException && ex.getCause() != null) ? ex.getCause() : ex;
+				if (cause instanceof WireFormatException || cause instanceof EOFException) {
+					log.warn("Closing connection with {}:{}: {}", tcp.getHostAddress(), tcp.getPort(),
+							cause.getMessage());
+					// closed here, Spring Integration takes the failure for a close and does not log it at ERROR
+					tcp.close();
+				}
+				throw ex;
+			}
 			Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
 			if (body != null && connection != null) {
 				TcpTransport.this.handler.frameReceived(connection, (byte[]) body);
@@ -220,10 +234,9 @@ public final class TcpTransport {
 				&& failure.getSource() instanceof TcpConnection tcp) {
 			Throwable cause = failure.getCause();
 			String peer = tcp.getHostAddress() + ":" + tcp.getPort();
-			if (cause instanceof WireFormatException || cause instanceof EOFException) {
-				log.warn("Closing connection with {}: {}", peer, cause.getMessage());
-			}
-			else if (cause != null && !(cause instanceof java.net.SocketException)) {
+			// bad frames were logged by InOrderDispatch
+			if (cause != null && !(cause instanceof java.net.SocketException) && !(cause instanceof WireFormatException)
+					&& !(cause.getCause() instanceof WireFormatException)) {
 				log.debug("Connection with {} failed: {}", peer, rootMessage(cause));
 			}
 		}
