@@ -80,7 +80,7 @@ public final class TcpTransport {
 	public void start() {
 		AbstractServerConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
 				? new QuietNioServer(this.settings.port())
-				: new TcpNetServerConnectionFactory(this.settings.port());
+				: new QuietNetServer(this.settings.port());
 		factory.setLocalAddress(this.settings.bindHost());
 		configure(factory, false);
 		this.server = factory;
@@ -261,6 +261,34 @@ public final class TcpTransport {
 		private volatile boolean stopping;
 
 		QuietNioServer(int port) {
+			super(port);
+		}
+
+		@Override
+		protected boolean isActive() {
+			return !this.stopping && super.isActive();
+		}
+
+		@Override
+		public void start() {
+			this.stopping = false;
+			super.start();
+		}
+
+		@Override
+		public void stop() {
+			this.stopping = true;
+			super.stop();
+		}
+
+	}
+
+	/* The blocking server has the same race: its accept loop logged "Error on ServerSocket" at ERROR. */
+	private static final class QuietNetServer extends TcpNetServerConnectionFactory {
+
+		private volatile boolean stopping;
+
+		QuietNetServer(int port) {
 			super(port);
 		}
 
