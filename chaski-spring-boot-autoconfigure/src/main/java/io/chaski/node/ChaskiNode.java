@@ -17,11 +17,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,9 @@ public final class ChaskiNode implements AutoCloseable {
 	private static final JsonMapper CONTROL_JSON = JsonMapper.builder().build();
 
 	private static final long DUPLICATE_CLOSE_DELAY_MILLIS = 200;
+
+	/** How long a node waits for a peer to close after saying goodbye before it closes the connection itself. */
+	private static final long GOODBYE_GRACE_MILLIS = 1000;
 
 	private final UUID id = UUID.randomUUID();
 
@@ -164,6 +169,10 @@ public final class ChaskiNode implements AutoCloseable {
 			edge.markLeaving();
 			edge.awaitDrained(deadline);
 			sendDirect(edge.connection(), Envelope.control(EnvelopeKind.BYE, this.id, 0, null));
+		}
+		// peers close when they read the goodbye; closing first could discard it unread and look like a failure
+		while (System.nanoTime() < deadline && all.stream().anyMatch(edge -> edge.connection().isOpen())) {
+			LockSupport.parkNanos(1_000_000);
 		}
 		this.transport.stop();
 		all.forEach(edge -> removeEdge(edge, edge.connection()));
@@ -320,8 +329,17 @@ public final class ChaskiNode implements AutoCloseable {
 			return false;
 		}
 		edge.markLeaving();
-		sendDirect(edge.connection(), Envelope.control(EnvelopeKind.BYE, this.id, 0, null));
-		edge.connection().close();
+		Connection connection = edge.connection();
+		sendDirect(connection, Envelope.control(EnvelopeKind.BYE, this.id, 0, null));
+		// the peer closes when it reads the goodbye; closing first could discard it unread (Spring Integration's
+		// NIO connections close on end of stream before handing over the last bytes) and the peer would take
+		// the close for a failure and reconnect
+		try {
+			this.timer.schedule(connection::close, GOODBYE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			connection.close();
+		}
 		return true;
 	}
 
@@ -433,8 +451,14 @@ public final class ChaskiNode implements AutoCloseable {
 			case PING -> edge.offerControl(new Envelope(EnvelopeKind.PONG, this.id, envelope.id(), 1,
 					envelope.timestamp(), "", Map.of(), envelope.payload()));
 			case PONG -> onPong(edge, envelope);
-			case SUBSCRIPTIONS -> edge.updateSubscriptions(readJson(envelope.payload(), new TypeReference<Set<String>>() {
-			}));
+			case SUBSCRIPTIONS -> {
+				Set<String> topics = readJson(envelope.payload(), new TypeReference<Set<String>>() {
+				});
+				if (!validTopics(topics)) {
+					throw new ProtocolException("malformed SUBSCRIPTIONS: " + topics);
+				}
+				edge.updateSubscriptions(topics);
+			}
 			default -> {
 				EnvelopeHandler handler = this.handlers.get(envelope.kind());
 				edge.markData();
@@ -453,22 +477,23 @@ public final class ChaskiNode implements AutoCloseable {
 			throw new ProtocolException("unexpected HELLO");
 		}
 		Handshake hello = readHandshake(envelope);
-		sendDirect(connection, helloEnvelope(EnvelopeKind.HELLO_ACK));
-		register(connection, state, hello);
+		// the edge exists before the peer learns that the handshake succeeded
+		register(connection, state, hello, helloEnvelope(EnvelopeKind.HELLO_ACK));
 	}
 
 	private void onHelloAck(Connection connection, ConnectionState state, Envelope envelope) {
 		if (!connection.initiatedLocally() || state.edge != null) {
 			throw new ProtocolException("unexpected HELLO_ACK");
 		}
-		register(connection, state, readHandshake(envelope));
+		register(connection, state, readHandshake(envelope), null);
 	}
 
 	private Handshake readHandshake(Envelope envelope) {
 		Handshake hello = readJson(envelope.payload(), new TypeReference<Handshake>() {
 		});
-		if (hello.protocol() != WireFormat.PROTOCOL_VERSION || hello.nodeId() == null || hello.name() == null
-				|| hello.host() == null) {
+		if (hello == null || hello.protocol() != WireFormat.PROTOCOL_VERSION || hello.nodeId() == null
+				|| hello.name() == null || hello.name().isBlank() || hello.host() == null || hello.host().isBlank()
+				|| hello.port() < 1 || hello.port() > 65535 || !validTopics(hello.subscriptions())) {
 			throw new ProtocolException("incomplete or incompatible handshake " + hello);
 		}
 		if (hello.nodeId().equals(this.id)) {
@@ -481,7 +506,7 @@ public final class ChaskiNode implements AutoCloseable {
 	 * Makes a handshaken connection the edge to its peer. When both nodes connected at once, both keep the
 	 * connection opened by the node with the smaller id and close the other, so they agree without talking.
 	 */
-	private synchronized void register(Connection connection, ConnectionState state, Handshake hello) {
+	private synchronized void register(Connection connection, ConnectionState state, Handshake hello, Envelope ack) {
 		if (this.connections.get(connection.id()) != state) {
 			// the connection closed while its handshake was being read: an edge made now would never be removed
 			return;
@@ -492,12 +517,18 @@ public final class ChaskiNode implements AutoCloseable {
 			state.edge = edge;
 			this.edges.put(hello.nodeId(), edge);
 			this.edgeList = List.copyOf(this.edges.values());
+			if (ack != null) {
+				sendDirect(connection, ack); // before the writer starts: the ack is the first frame the peer reads
+			}
 			edge.startWriter();
 			log.info("Node {} connected to {} ({})", name(), edge, connection.initiatedLocally() ? "out" : "in");
 			PeerInfo info = edge.info();
 			this.listeners.forEach(listener -> listener.peerConnected(info));
 		}
 		else {
+			if (ack != null) {
+				sendDirect(connection, ack);
+			}
 			existing.refreshIdentity(hello);
 			Connection current = existing.connection();
 			if (current != connection && preferNew(current, connection, hello.nodeId())) {
@@ -716,6 +747,10 @@ public final class ChaskiNode implements AutoCloseable {
 		catch (WireFormatException | RuntimeException ex) {
 			log.debug("Could not send {} over {}: {}", envelope.kind(), connection, ex.toString());
 		}
+	}
+
+	private static boolean validTopics(Set<String> topics) {
+		return topics != null && topics.stream().allMatch(topic -> topic != null && !topic.isBlank());
 	}
 
 	private static <T> T readJson(byte[] json, TypeReference<T> type) {

@@ -68,7 +68,7 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 		this.topic = topic;
 		this.payloadType = payloadType;
 		this.codec = codec;
-		this.buffer = new ArrayBlockingQueue<>(capacity + 1);
+		this.buffer = new ArrayBlockingQueue<>(capacity);
 		this.onClose = onClose;
 	}
 
@@ -239,8 +239,15 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
 			this.buffer.clear();
-			this.buffer.offer(CLOSED);
+			offerClosed();
 			this.onClose.accept(this);
+		}
+	}
+
+	/** Puts the end marker in, making room if a late delivery filled the buffer. */
+	private void offerClosed() {
+		while (!this.buffer.offer(CLOSED)) {
+			this.buffer.poll();
 		}
 	}
 

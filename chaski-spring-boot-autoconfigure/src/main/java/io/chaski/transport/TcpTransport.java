@@ -1,6 +1,7 @@
 package io.chaski.transport;
 
 import java.io.EOFException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -83,7 +84,7 @@ public final class TcpTransport {
 	public void start() {
 		AbstractServerConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
 				? new QuietNioServer(this.settings.port())
-				: new TcpNetServerConnectionFactory(this.settings.port());
+				: new QuietNetServer(this.settings.port());
 		factory.setLocalAddress(this.settings.bindHost());
 		configure(factory, false);
 		this.server = factory;
@@ -200,7 +201,20 @@ public final class TcpTransport {
 
 		@Override
 		public Message<?> toMessage(TcpConnection tcp, Map<String, Object> headers) {
-			Object body = tcp.getPayload();
+			Object body;
+			try {
+				body = tcp.getPayload();
+			}
+			catch (RuntimeException ex) {
+				Throwable cause = (ex instanceof UncheckedIOException && ex.getCause() != null) ? ex.getCause() : ex;
+				if (cause instanceof WireFormatException || cause instanceof EOFException) {
+					log.warn("Closing connection with {}:{}: {}", tcp.getHostAddress(), tcp.getPort(),
+							cause.getMessage());
+					// closed here, Spring Integration takes the failure for a close and does not log it at ERROR
+					tcp.close();
+				}
+				throw ex;
+			}
 			Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
 			if (body != null && connection != null) {
 				TcpTransport.this.handler.frameReceived(connection, (byte[]) body);
@@ -229,10 +243,9 @@ public final class TcpTransport {
 				&& failure.getSource() instanceof TcpConnection tcp) {
 			Throwable cause = failure.getCause();
 			String peer = tcp.getHostAddress() + ":" + tcp.getPort();
-			if (cause instanceof WireFormatException || cause instanceof EOFException) {
-				log.warn("Closing connection with {}: {}", peer, cause.getMessage());
-			}
-			else if (cause != null && !(cause instanceof java.net.SocketException)) {
+			// bad frames were logged by InOrderDispatch
+			if (cause != null && !(cause instanceof java.net.SocketException) && !(cause instanceof WireFormatException)
+					&& !(cause.getCause() instanceof WireFormatException)) {
 				log.debug("Connection with {} failed: {}", peer, rootMessage(cause));
 			}
 		}
@@ -257,6 +270,34 @@ public final class TcpTransport {
 		private volatile boolean stopping;
 
 		QuietNioServer(int port) {
+			super(port);
+		}
+
+		@Override
+		protected boolean isActive() {
+			return !this.stopping && super.isActive();
+		}
+
+		@Override
+		public void start() {
+			this.stopping = false;
+			super.start();
+		}
+
+		@Override
+		public void stop() {
+			this.stopping = true;
+			super.stop();
+		}
+
+	}
+
+	/* The blocking server has the same race: its accept loop logged "Error on ServerSocket" at ERROR. */
+	private static final class QuietNetServer extends TcpNetServerConnectionFactory {
+
+		private volatile boolean stopping;
+
+		QuietNetServer(int port) {
 			super(port);
 		}
 

@@ -102,6 +102,17 @@ class TopologyTest {
 		ChaskiNode hub = this.nodes.start("hub");
 		List<ChaskiNode> leaves = this.nodes.startMany(4, "leaf");
 		leaves.forEach(leaf -> connect(leaf, hub));
+		List<String> failures = new CopyOnWriteArrayList<>();
+		for (ChaskiNode node : this.allOf(hub, leaves)) {
+			node.addListener(new NodeListener() {
+				@Override
+				public void peerDisconnected(PeerInfo peer, boolean graceful) {
+					if (!graceful) {
+						failures.add(node.name() + " lost " + peer.name());
+					}
+				}
+			});
+		}
 		for (int i = 0; i < leaves.size(); i++) {
 			ChaskiNode leaf = leaves.get(i);
 			// alternate which side closes
@@ -115,6 +126,16 @@ class TopologyTest {
 			}
 		}
 		assertThat(hub.disconnect(leaves.get(0).id())).isFalse();
+		// both sides took it as a goodbye, so nobody reconnects
+		assertThat(failures).isEmpty();
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+			.until(() -> hub.peers().isEmpty() && leaves.stream().allMatch(leaf -> leaf.peers().isEmpty()));
+	}
+
+	private List<ChaskiNode> allOf(ChaskiNode hub, List<ChaskiNode> leaves) {
+		List<ChaskiNode> all = new java.util.ArrayList<>(leaves);
+		all.add(hub);
+		return all;
 	}
 
 	@ParameterizedTest(name = "{0} {1}")

@@ -166,8 +166,9 @@ class PubSubTest {
 		connect(b, c);
 		connect(c, a);
 		SIX.forEach(text -> this.nodes.streamer(a).publish(TOPIC, text));
-		assertThat(payloads(atB, 6)).containsExactlyElementsOf(SIX);
-		assertThat(payloads(atC, 6)).containsExactlyElementsOf(SIX);
+		// two paths of different speed: each message exactly once, but not necessarily in order (protocol.md 6)
+		assertThat(payloads(atB, 6)).containsExactlyInAnyOrderElementsOf(SIX);
+		assertThat(payloads(atC, 6)).containsExactlyInAnyOrderElementsOf(SIX);
 		nothing(atB, QUIET);
 		nothing(atC, Duration.ZERO);
 		// every message reached b or c (or both) a second time over the other path, and was dropped there

@@ -1,0 +1,85 @@
+package io.chaski.node;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.chaski.testing.LogCapture;
+import io.chaski.testing.RawPeer;
+import io.chaski.testing.TestNodes;
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.chaski.testing.TestNodes.connect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Keep-alive pings find peers that went silent; idle edges without a shared topic are closed.
+ */
+class KeepAliveTest {
+
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
+
+	@RegisterExtension
+	final LogCapture logs = new LogCapture();
+
+	@Test
+	void aPeerThatStopsAnsweringPingsIsClosed() {
+		ChaskiNode node = this.nodes.start(this.nodes.builder("node").keepAliveInterval(Duration.ofMillis(100))
+			.maxMissedPings(2));
+		try (RawPeer raw = RawPeer.connect(node)) {
+			raw.handshake("mute", List.of());
+			// answer pings for a while: the edge stays, and the node learns the latency
+			long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
+			int answered = 0;
+			while (System.nanoTime() < until) {
+				Envelope ping = raw.next(EnvelopeKind.PING, Duration.ofSeconds(1));
+				assertThat(ping).as("keep-alive ping").isNotNull();
+				raw.send(new Envelope(EnvelopeKind.PONG, raw.id(), ping.id(), 1, ping.timestamp(), "", null,
+						ping.payload()));
+				answered++;
+			}
+			assertThat(answered).isGreaterThanOrEqualTo(3);
+			PeerInfo peer = node.peer(raw.id()).orElseThrow();
+			assertThat(peer.latencyMillis()).isPositive();
+			// then go silent: the node gives up after two unanswered pings
+			long silentSince = System.nanoTime();
+			assertThat(raw.awaitClosedByNode(Duration.ofSeconds(3))).isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+		}
+		await().atMost(Duration.ofSeconds(2)).until(() -> node.peers().isEmpty());
+		assertThat(this.logs.hasWarning("mute@127.0.0.1:9 missed 2 pings in a row; closing the connection")).isTrue();
+	}
+
+	@Test
+	void pingsMeasureLatencyBetweenNodes() {
+		ChaskiNode a = this.nodes.start(this.nodes.builder("a").keepAliveInterval(Duration.ofMillis(100)));
+		ChaskiNode b = this.nodes.start("b");
+		connect(a, b);
+		await().atMost(Duration.ofSeconds(3)).until(() -> a.peer(b.id()).orElseThrow().latencyMillis() > 0);
+		PeerInfo peer = a.peer(b.id()).orElseThrow();
+		assertThat(peer.latencyMillis()).isLessThan(1000);
+		assertThat(peer.jitterMillis()).isNotNegative();
+	}
+
+	@Test
+	void idleEdgesThatShareNoTopicAreClosedButTopicLinksStay() {
+		ChaskiNode a = this.nodes.start(this.nodes.builder("a").subscriptions("x").idleTimeout(Duration.ofMillis(300)));
+		ChaskiNode stranger = this.nodes.start("stranger", "y");
+		ChaskiNode friend = this.nodes.start("friend", "x");
+		connect(a, stranger);
+		connect(a, friend);
+		await().atMost(Duration.ofSeconds(3)).until(() -> a.peer(stranger.id()).isEmpty());
+		await().atMost(Duration.ofSeconds(2)).until(() -> stranger.peers().isEmpty());
+		assertThat(this.logs.messages(ch.qos.logback.classic.Level.INFO))
+			.anyMatch(line -> line.contains("Node a closes idle edge stranger@"));
+		// the edge that shares topic x stays, idle or not, and the stranger is not redialled
+		await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+			.until(() -> a.peer(friend.id()).isPresent() && a.peer(stranger.id()).isEmpty());
+		assertThat(a.stats().reconnects()).isZero();
+	}
+
+}
