@@ -70,7 +70,7 @@ class SampleApplicationTests {
 			assertThat(peers).allSatisfy(peer -> assertThat((Number) peer.get("latencyMillis")).isNotNull()
 				.satisfies(latency -> assertThat(latency.doubleValue()).isPositive()));
 			assertThat(map(report.get("node"))).containsEntry("running", true);
-			assertThat(map(report.get("pool"))).containsKeys("size", "maxSize", "ttl");
+			assertThat(map(report.get("pool"))).containsKeys("origins", "maxOrigins", "idsPerOrigin", "ttl");
 			assertThat(map(report.get("queues"))).containsKeys("outboundQueued", "subscriberBacklog");
 			assertThat(list(report.get("listeners"))).extracting(listener -> listener.get("id"))
 				.contains("readingListeners.log", "alerting", "alertLog", "chaski-message-events");

@@ -39,7 +39,7 @@ class SlowConsumerTest {
 		int capacity = 1_000;
 		ChaskiNode a = this.nodes.start("a");
 		ChaskiNode b = this.nodes.start("b");
-		ChaskiStreamer streamer = new ChaskiStreamer(b, new StreamerSettings(16, 100_000, Duration.ofSeconds(60),
+		ChaskiStreamer streamer = new ChaskiStreamer(b, new StreamerSettings(16, 65_536, 100, Duration.ofSeconds(60),
 				capacity), new DefaultPayloadCodec());
 		try (ChaskiSubscription<String> fast = streamer.subscribe(TOPIC, String.class);
 				ChaskiSubscription<String> slow = streamer.subscribe(TOPIC, String.class)) {
