@@ -81,6 +81,8 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private final Map<EnvelopeKind, EnvelopeHandler> handlers = new EnumMap<>(EnvelopeKind.class);
 
+	private final List<EnvelopeHandler> frameHandlers = new CopyOnWriteArrayList<>();
+
 	private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong sequence = new AtomicLong();
@@ -371,6 +373,9 @@ public final class ChaskiNode implements AutoCloseable {
 			if (this.handlers.putIfAbsent(kind, handler) != null) {
 				throw new IllegalStateException("a handler for " + kind + " is already registered");
 			}
+			if (!this.frameHandlers.contains(handler)) {
+				this.frameHandlers.add(handler);
+			}
 		}
 	}
 
@@ -425,6 +430,10 @@ public final class ChaskiNode implements AutoCloseable {
 		}
 		catch (WireFormatException | ProtocolException ex) {
 			reject(connection, ex.getMessage());
+		}
+		finally {
+			// what was accepted before a fault still goes out
+			this.frameHandlers.forEach(EnvelopeHandler::endOfFrame);
 		}
 	}
 

@@ -16,4 +16,11 @@ public interface EnvelopeHandler {
 	 */
 	void handle(Edge from, Envelope envelope);
 
+	/**
+	 * Called on the same thread after the envelopes of one frame were handled, so a handler can pass them
+	 * on in one batch.
+	 */
+	default void endOfFrame() {
+	}
+
 }

@@ -7,10 +7,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.ChaskiOverflowException;
 import io.chaski.node.Edge;
+import io.chaski.node.EnvelopeHandler;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.wire.DefaultPayloadCodec;
 import io.chaski.wire.EncodedPayload;
@@ -41,6 +43,9 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	private final Map<String, Map<String, String>> headersByContentType = new ConcurrentHashMap<>();
 
+	/** Received messages wait here until the end of their frame, then go to each subscription at once. */
+	private final ThreadLocal<FrameDeliveries> frameDeliveries = ThreadLocal.withInitial(FrameDeliveries::new);
+
 	private final LongAdder published = new LongAdder();
 
 	private final LongAdder received = new LongAdder();
@@ -67,7 +72,19 @@ public final class ChaskiStreamer implements AutoCloseable {
 		this.settings = settings;
 		this.codec = codec;
 		this.pool = new MessagePool(settings.poolOrigins(), settings.poolSize(), settings.poolTtl());
-		node.registerHandler(EnvelopeKind.PUBLISH, this::onPublish);
+		node.registerHandler(EnvelopeKind.PUBLISH, new EnvelopeHandler() {
+
+			@Override
+			public void handle(Edge from, Envelope envelope) {
+				onPublish(from, envelope);
+			}
+
+			@Override
+			public void endOfFrame() {
+				ChaskiStreamer.this.frameDeliveries.get().flush(ChaskiStreamer.this::deliverBatch);
+			}
+
+		});
 	}
 
 	/** @return the node this streamer runs on */
@@ -118,8 +135,9 @@ public final class ChaskiStreamer implements AutoCloseable {
 		this.node.checkFits(envelope);
 		this.published.increment();
 		this.observers.forEach(observer -> observer.published(topic, encoded.bytes().length));
-		deliverLocally(envelope);
-		int refused = forward(envelope, null);
+		forEachLocalSubscription(topic,
+				subscription -> countSubscriberDrops(topic, subscription.deliver(envelope)));
+		int refused = sendToPeers(envelope);
 		if (refused > 0 && this.node.settings().overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
 			throw new ChaskiOverflowException("message " + envelope.id() + " on '" + topic + "' was refused by "
 					+ refused + " peer(s) with full outbound queues");
@@ -217,52 +235,78 @@ public final class ChaskiStreamer implements AutoCloseable {
 			return;
 		}
 		this.received.increment();
-		this.observers.forEach(observer -> observer.received(topic, envelope.payload().length));
-		deliverLocally(envelope);
-		if (envelope.hopsLeft() > 1) {
-			forward(envelope.withHopsLeft(envelope.hopsLeft() - 1), from);
+		for (StreamerObserver observer : this.observers) {
+			observer.received(topic, envelope.payload().length);
 		}
-	}
-
-	private void deliverLocally(Envelope envelope) {
-		List<ChaskiSubscription<?>> subscriptions = this.byTopic.get(envelope.topic());
+		FrameDeliveries deliveries = this.frameDeliveries.get();
+		List<ChaskiSubscription<?>> subscriptions = this.byTopic.get(topic);
 		if (subscriptions != null) {
 			for (ChaskiSubscription<?> subscription : subscriptions) {
-				deliver(subscription, envelope);
+				deliveries.add(subscription, envelope);
 			}
 		}
 		for (ChaskiSubscription<?> subscription : this.everyTopic) {
-			deliver(subscription, envelope);
+			deliveries.add(subscription, envelope);
+		}
+		if (envelope.hopsLeft() > 1) {
+			relay(envelope, from);
 		}
 	}
 
-	private void deliver(ChaskiSubscription<?> subscription, Envelope envelope) {
-		if (!subscription.deliver(envelope)) {
-			this.observers.forEach(observer -> observer.dropped(envelope.topic(), "subscriber-full"));
-		}
-	}
-
-	/**
-	 * Queues the envelope for every peer in its topic except the one it came from and its origin.
-	 * @return how many peers refused it
-	 */
-	private int forward(Envelope envelope, Edge from) {
-		int refused = 0;
+	/** Forwards a received message with one hop less; the copy is made only if some peer takes it. */
+	private void relay(Envelope envelope, Edge from) {
+		Envelope next = null;
 		for (Edge edge : this.node.edges()) {
 			if (edge == from || !edge.wants(envelope.topic()) || edge.nodeId().equals(envelope.origin())) {
 				continue;
 			}
-			if (edge.offer(envelope)) {
-				if (from != null) {
-					this.relayed.increment();
-				}
+			if (next == null) {
+				next = envelope.withHopsLeft(envelope.hopsLeft() - 1);
+			}
+			if (edge.offer(next)) {
+				this.relayed.increment();
 			}
 			else {
+				countQueueFull(envelope.topic());
+			}
+		}
+	}
+
+	private void forEachLocalSubscription(String topic, Consumer<ChaskiSubscription<?>> action) {
+		List<ChaskiSubscription<?>> subscriptions = this.byTopic.get(topic);
+		if (subscriptions != null) {
+			subscriptions.forEach(action);
+		}
+		this.everyTopic.forEach(action);
+	}
+
+	private void deliverBatch(ChaskiSubscription<?> subscription, List<Envelope> batch) {
+		countSubscriberDrops(batch.get(0).topic(), subscription.deliverAll(batch));
+	}
+
+	private void countSubscriberDrops(String topic, int drops) {
+		for (int i = 0; i < drops; i++) {
+			this.observers.forEach(observer -> observer.dropped(topic, "subscriber-full"));
+		}
+	}
+
+	/**
+	 * Queues a message this node publishes for every peer in its topic.
+	 * @return how many peers refused it
+	 */
+	private int sendToPeers(Envelope envelope) {
+		int refused = 0;
+		for (Edge edge : this.node.edges()) {
+			if (edge.wants(envelope.topic()) && !edge.offer(envelope)) {
 				refused++;
-				this.observers.forEach(observer -> observer.dropped(envelope.topic(), "queue-full"));
+				countQueueFull(envelope.topic());
 			}
 		}
 		return refused;
+	}
+
+	private void countQueueFull(String topic) {
+		this.observers.forEach(observer -> observer.dropped(topic, "queue-full"));
 	}
 
 	private Map<String, String> headers(String contentType) {

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,7 +46,7 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	private final PayloadCodec codec;
 
-	private final ArrayBlockingQueue<Envelope> buffer;
+	private final DropOldestBuffer buffer;
 
 	/** Messages a reader took from the buffer in one go, so readers lock the buffer once per batch. */
 	private final ArrayDeque<Envelope> taken = new ArrayDeque<>(TAKE_BATCH);
@@ -68,7 +68,7 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 		this.topic = topic;
 		this.payloadType = payloadType;
 		this.codec = codec;
-		this.buffer = new ArrayBlockingQueue<>(capacity);
+		this.buffer = new DropOldestBuffer(capacity);
 		this.onClose = onClose;
 	}
 
@@ -100,20 +100,32 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	/**
 	 * Offers a message; drops the oldest one if the buffer is full. Never blocks.
 	 * @param envelope the message
-	 * @return {@code false} if a message had to be dropped
+	 * @return how many messages were dropped to make room
 	 */
-	boolean deliver(Envelope envelope) {
+	int deliver(Envelope envelope) {
 		if (this.closed.get()) {
-			return true;
+			return 0;
 		}
-		boolean clean = true;
-		while (!this.buffer.offer(envelope)) {
-			if (this.buffer.poll() != null) {
-				this.dropped.increment();
-				clean = false;
-			}
+		return countDrops(this.buffer.add(envelope));
+	}
+
+	/**
+	 * Offers several messages at once (one frame's worth); drops the oldest ones if the buffer is full.
+	 * @param envelopes the messages, oldest first
+	 * @return how many messages were dropped to make room
+	 */
+	int deliverAll(List<Envelope> envelopes) {
+		if (this.closed.get()) {
+			return 0;
 		}
-		return clean;
+		return countDrops(this.buffer.addAll(envelopes));
+	}
+
+	private int countDrops(int drops) {
+		if (drops > 0) {
+			this.dropped.add(drops);
+		}
+		return drops;
 	}
 
 	/**
@@ -142,11 +154,8 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 			return null;
 		}
 		try {
-			if (this.taken.isEmpty() && this.buffer.drainTo(this.taken, TAKE_BATCH) == 0) {
-				Envelope next = this.buffer.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-				if (next != null) {
-					this.taken.add(next);
-				}
+			if (this.taken.isEmpty()) {
+				this.buffer.takeInto(this.taken, TAKE_BATCH, deadline - System.nanoTime());
 			}
 			Envelope envelope = this.taken.poll();
 			if (envelope == CLOSED) {
@@ -239,15 +248,8 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
 			this.buffer.clear();
-			offerClosed();
+			this.buffer.add(CLOSED); // wakes every waiting reader in turn
 			this.onClose.accept(this);
-		}
-	}
-
-	/** Puts the end marker in, making room if a late delivery filled the buffer. */
-	private void offerClosed() {
-		while (!this.buffer.offer(CLOSED)) {
-			this.buffer.poll();
 		}
 	}
 

@@ -45,16 +45,15 @@ public final class ThroughputBenchmark {
 		// node start/stop lines would drown the figures
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.chaski")).setLevel(Level.WARN);
 		int messages = (args.length > 0) ? Integer.parseInt(args[0]) : 3_000_000;
-		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
+		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 5;
 		TransportMode[] modes = (args.length > 2) ? new TransportMode[] { TransportMode.valueOf(args[2]) }
 				: TransportMode.values();
-		System.out.printf(Locale.ROOT, "Chaski benchmark: %d messages of %d bytes, best of %d rounds, %d cores, %s%n",
+		System.out.printf(Locale.ROOT, "Chaski benchmark: %d messages of %d bytes, 1 warm-up + %d rounds, %d cores, %s%n",
 				messages, PAYLOAD, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-		double raw = best("raw framed TCP", rounds, messages, () -> rawTcp(messages));
-		System.out.printf(Locale.ROOT, "raw framed TCP         : %,12.0f msg/s%n", raw);
+		double raw = median("raw framed TCP", rounds, messages, () -> rawTcp(messages));
 		for (TransportMode mode : modes) {
-			double chaski = best("chaski " + mode, rounds, messages, () -> chaskiThroughput(messages, mode));
-			System.out.printf(Locale.ROOT, "chaski %-8s         : %,12.0f msg/s   ratio %.2f%n", mode, chaski, chaski / raw);
+			double chaski = median("chaski " + mode, rounds, messages, () -> chaskiThroughput(messages, mode));
+			System.out.printf(Locale.ROOT, "%-22s: %.2f of raw framed TCP (medians)%n", "ratio " + mode, chaski / raw);
 		}
 		for (TransportMode mode : modes) {
 			long[] latencies = chaskiLatency(20_000, 10_000, mode);
@@ -70,18 +69,23 @@ public final class ThroughputBenchmark {
 	}
 
 	/**
-	 * Runs a measurement several times; prints the CPU time the whole process spent per message, which
-	 * stays meaningful when other work shares the machine.
+	 * Runs a measurement once to warm up, then {@code rounds} times; returns the median throughput and prints
+	 * the spread and the CPU time the whole process spent per message (all threads), which stays meaningful
+	 * when other work shares the machine.
 	 */
-	private static double best(String label, int rounds, int messages, Measurement measurement) throws Exception {
-		double best = 0;
+	private static double median(String label, int rounds, int messages, Measurement measurement) throws Exception {
+		measurement.run();
+		double[] results = new double[rounds];
 		long cpuBefore = processCpuNanos();
 		for (int i = 0; i < rounds; i++) {
-			best = Math.max(best, measurement.run());
+			results[i] = measurement.run();
 		}
 		double cpuPerMessage = (processCpuNanos() - cpuBefore) / ((double) rounds * messages);
-		System.out.printf(Locale.ROOT, "  %-22s: %6.0f ns CPU per message (all threads)%n", label, cpuPerMessage);
-		return best;
+		Arrays.sort(results);
+		double median = results[rounds / 2];
+		System.out.printf(Locale.ROOT, "%-22s: %,12.0f msg/s median (min %,.0f, max %,.0f), %4.0f ns CPU/msg%n", label,
+				median, results[0], results[rounds - 1], cpuPerMessage);
+		return median;
 	}
 
 	private static long processCpuNanos() {
