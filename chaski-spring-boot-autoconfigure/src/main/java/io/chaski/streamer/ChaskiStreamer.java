@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.ChaskiOverflowException;
@@ -134,9 +133,10 @@ public final class ChaskiStreamer implements AutoCloseable {
 				System.currentTimeMillis(), topic, headers(encoded.contentType()), encoded.bytes());
 		this.node.checkFits(envelope);
 		this.published.increment();
-		this.observers.forEach(observer -> observer.published(topic, encoded.bytes().length));
-		forEachLocalSubscription(topic,
-				subscription -> countSubscriberDrops(topic, subscription.deliver(envelope)));
+		for (StreamerObserver observer : this.observers) {
+			observer.published(topic, encoded.bytes().length);
+		}
+		deliverLocally(envelope);
 		int refused = sendToPeers(envelope);
 		if (refused > 0 && this.node.settings().overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
 			throw new ChaskiOverflowException("message " + envelope.id() + " on '" + topic + "' was refused by "
@@ -272,12 +272,17 @@ public final class ChaskiStreamer implements AutoCloseable {
 		}
 	}
 
-	private void forEachLocalSubscription(String topic, Consumer<ChaskiSubscription<?>> action) {
-		List<ChaskiSubscription<?>> subscriptions = this.byTopic.get(topic);
+	/** Hands a message this node published to its own subscribers. */
+	private void deliverLocally(Envelope envelope) {
+		List<ChaskiSubscription<?>> subscriptions = this.byTopic.get(envelope.topic());
 		if (subscriptions != null) {
-			subscriptions.forEach(action);
+			for (ChaskiSubscription<?> subscription : subscriptions) {
+				countSubscriberDrops(envelope.topic(), subscription.deliver(envelope));
+			}
 		}
-		this.everyTopic.forEach(action);
+		for (ChaskiSubscription<?> subscription : this.everyTopic) {
+			countSubscriberDrops(envelope.topic(), subscription.deliver(envelope));
+		}
 	}
 
 	private void deliverBatch(ChaskiSubscription<?> subscription, List<Envelope> batch) {
