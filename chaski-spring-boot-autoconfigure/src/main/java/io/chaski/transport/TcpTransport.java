@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -226,9 +227,15 @@ public final class TcpTransport {
 
 	private void onClosed(TcpConnection tcp, AbstractConnectionFactory ownFactory) {
 		Connection connection = this.connections.remove(tcp.getConnectionId());
-		if (ownFactory != null && !this.executor.isShutdown()) {
-			// a client factory serves exactly one connection: free its threads with it
-			this.executor.execute(ownFactory::stop);
+		if (ownFactory != null) {
+			// a client factory serves exactly one connection: free its threads with it (off this I/O thread,
+			// unless the transport is shutting down and the pool takes no more work)
+			try {
+				this.executor.execute(ownFactory::stop);
+			}
+			catch (RejectedExecutionException ex) {
+				ownFactory.stop();
+			}
 		}
 		if (connection != null) {
 			this.handler.closed(connection);
