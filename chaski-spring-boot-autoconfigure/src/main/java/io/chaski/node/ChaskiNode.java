@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -36,12 +33,7 @@ import io.chaski.transport.TransportSettings;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 import io.chaski.wire.FrameBuffer;
-import io.chaski.wire.FrameDecoder;
 import io.chaski.wire.WireFormat;
-import io.chaski.wire.WireFormatException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Chaski node: listens on TCP, keeps one connection per peer (edges), measures latency with pings,
@@ -51,10 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ChaskiNode implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(ChaskiNode.class);
-
-	private static final JsonMapper CONTROL_JSON = JsonMapper.builder().build();
-
-	private static final long DUPLICATE_CLOSE_DELAY_MILLIS = 200;
 
 	/** How long a node waits for a peer to close after saying goodbye before it closes the connection itself. */
 	private static final long GOODBYE_GRACE_MILLIS = 1000;
@@ -70,28 +58,27 @@ public final class ChaskiNode implements AutoCloseable {
 	/** The subscriptions again, as an immutable hash set replaced on change: routing asks it per message. */
 	private volatile Set<String> memberOf;
 
-	private final Map<UUID, Edge> edges = new ConcurrentHashMap<>();
-
-	/** The edges again, as an immutable list replaced on every change: routing iterates it per message. */
-	private volatile List<Edge> edgeList = List.of();
-
-	private final Map<String, ConnectionState> connections = new ConcurrentHashMap<>();
-
-	private final Map<String, CompletableFuture<PeerInfo>> connectsInFlight = new ConcurrentHashMap<>();
-
-	private final Map<EnvelopeKind, EnvelopeHandler> handlers = new EnumMap<>(EnvelopeKind.class);
-
-	private final List<EnvelopeHandler> frameHandlers = new CopyOnWriteArrayList<>();
+	private final AtomicLong sequence = new AtomicLong();
 
 	private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final AtomicLong sequence = new AtomicLong();
+	private final EdgeRegistry registry = new EdgeRegistry();
 
-	private final Backoff backoff;
+	private final ScheduledExecutorService timer;
+
+	private final DirectSender sender;
+
+	private final Pinger pinger;
+
+	private final InboundDispatcher dispatcher;
+
+	private final Housekeeping housekeeping;
+
+	private final Reconnector reconnector;
 
 	private final TcpTransport transport;
 
-	private final ScheduledExecutorService timer;
+	private final Dialer dialer;
 
 	private volatile PeerAddress advertised;
 
@@ -101,10 +88,6 @@ public final class ChaskiNode implements AutoCloseable {
 		this.settings = settings;
 		this.subscriptions = new CopyOnWriteArraySet<>(settings.subscriptions());
 		this.memberOf = Set.copyOf(this.subscriptions);
-		this.backoff = new Backoff(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
-		this.transport = new TcpTransport(new TransportSettings(settings.bindHost(), settings.port(),
-				settings.maxFrameBytes(), settings.transportMode(), settings.connectTimeout()), new Wiring(),
-				settings.name());
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
 			Thread thread = new Thread(runnable, settings.name() + "-timer");
 			thread.setDaemon(true);
@@ -112,6 +95,16 @@ public final class ChaskiNode implements AutoCloseable {
 		});
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.timer = scheduler;
+		this.sender = new DirectSender(this.id, settings.maxFrameBytes(), this.stats);
+		Handshaker handshaker = new Handshaker(this, this.registry, this.sender, this.timer, this.listeners);
+		this.pinger = new Pinger(this);
+		this.dispatcher = new InboundDispatcher(this, this.registry, handshaker, this.pinger);
+		this.housekeeping = new Housekeeping(this, this.registry, this.pinger);
+		this.reconnector = new Reconnector(this, this.timer);
+		this.transport = new TcpTransport(new TransportSettings(settings.bindHost(), settings.port(),
+				settings.maxFrameBytes(), settings.transportMode(), settings.connectTimeout()), new Wiring(),
+				settings.name());
+		this.dialer = new Dialer(settings, this.transport, this.registry, handshaker);
 	}
 
 	/**
@@ -141,11 +134,7 @@ public final class ChaskiNode implements AutoCloseable {
 		InetSocketAddress bound = this.transport.localAddress();
 		this.advertised = new PeerAddress(this.settings.name(), advertisedHost(bound), bound.getPort());
 		this.running = true;
-		long tick = Math.max(50, Math.min(this.settings.keepAliveInterval().toMillis() / 4, 1000));
-		if (this.settings.keepAliveInterval().isZero()) {
-			tick = 1000;
-		}
-		this.timer.scheduleWithFixedDelay(this::housekeeping, tick, tick, TimeUnit.MILLISECONDS);
+		this.housekeeping.scheduleOn(this.timer);
 		if (!isLoopback(bound.getAddress())) {
 			log.warn("Node {} listens on {} without TLS: anyone who can reach it can join the mesh", name(), bound);
 		}
@@ -166,11 +155,11 @@ public final class ChaskiNode implements AutoCloseable {
 		}
 		this.timer.shutdownNow();
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
-		List<Edge> all = new ArrayList<>(this.edges.values());
+		List<Edge> all = new ArrayList<>(this.registry.edges());
 		for (Edge edge : all) {
 			edge.markLeaving();
 			edge.awaitDrained(deadline);
-			sendDirect(edge.connection(), Envelope.control(EnvelopeKind.BYE, this.id, 0, null));
+			this.sender.sendGoodbye(edge.connection());
 		}
 		// peers close when they read the goodbye; closing first could discard it unread and look like a failure
 		while (System.nanoTime() < deadline && all.stream().anyMatch(edge -> edge.connection().isOpen())) {
@@ -189,6 +178,11 @@ public final class ChaskiNode implements AutoCloseable {
 	/** @return whether the node is started and listening */
 	public boolean isRunning() {
 		return this.running && this.transport.isListening();
+	}
+
+	/** @return whether {@link #start()} ran and {@link #stop()} has not begun (the transport is not asked) */
+	boolean isStarted() {
+		return this.running;
 	}
 
 	// ---------------------------------------------------------------- identity
@@ -218,6 +212,13 @@ public final class ChaskiNode implements AutoCloseable {
 		return this.advertised;
 	}
 
+	/** @return who this node is, as HELLO and HELLO_ACK tell it (topics in the order they were added) */
+	Handshake handshake() {
+		PeerAddress me = this.advertised;
+		return new Handshake(WireFormat.PROTOCOL_VERSION, this.id, name(), me.host(), me.port(), isRoot(),
+				new LinkedHashSet<>(this.subscriptions));
+	}
+
 	/** @return the topics this node subscribes to */
 	public Set<String> subscriptions() {
 		return Set.copyOf(this.subscriptions);
@@ -229,6 +230,14 @@ public final class ChaskiNode implements AutoCloseable {
 	 */
 	public boolean isMember(String topic) {
 		return this.settings.root() || this.memberOf.contains(topic);
+	}
+
+	/**
+	 * @param topic a topic
+	 * @return whether this node subscribes to it (root or not)
+	 */
+	boolean subscribesTo(String topic) {
+		return this.subscriptions.contains(topic);
 	}
 
 	/** @return traffic counters */
@@ -256,6 +265,14 @@ public final class ChaskiNode implements AutoCloseable {
 		}
 	}
 
+	private void announceSubscriptions() {
+		this.memberOf = Set.copyOf(this.subscriptions);
+		byte[] topics = ControlPayloads.write(this.subscriptions);
+		for (Edge edge : this.registry.edges()) {
+			edge.offerControl(Envelope.control(EnvelopeKind.SUBSCRIPTIONS, this.id, nextMessageId(), topics));
+		}
+	}
+
 	// ---------------------------------------------------------------- peers
 
 	/**
@@ -278,38 +295,12 @@ public final class ChaskiNode implements AutoCloseable {
 		if (!this.running) {
 			return CompletableFuture.failedFuture(new IllegalStateException("node " + name() + " is not running"));
 		}
-		String key = addressKey(host, port);
-		Optional<Edge> existing = this.edges.values().stream()
-			.filter(edge -> addressKey(edge.info().address().host(), edge.info().address().port()).equals(key))
-			.findFirst();
-		if (existing.isPresent()) {
-			return CompletableFuture.completedFuture(existing.get().info());
-		}
-		return this.connectsInFlight.computeIfAbsent(key, k -> {
-			CompletableFuture<PeerInfo> result = new CompletableFuture<>();
-			this.transport.connect(host, port).whenComplete((connection, failure) -> {
-				if (failure != null) {
-					result.completeExceptionally(failure.getCause() != null ? failure.getCause() : failure);
-					return;
-				}
-				ConnectionState state = this.connections.get(connection.id());
-				if (state == null) {
-					result.completeExceptionally(new IllegalStateException("connection to " + key + " closed"));
-					return;
-				}
-				state.handshakeDone = result;
-				sendDirect(connection, helloEnvelope(EnvelopeKind.HELLO));
-			});
-			long limit = this.settings.connectTimeout().plus(this.settings.handshakeTimeout()).toMillis();
-			result.orTimeout(limit, TimeUnit.MILLISECONDS)
-				.whenComplete((peer, failure) -> this.connectsInFlight.remove(key, result));
-			return result;
-		});
+		return this.dialer.connect(host, port);
 	}
 
 	/** @return a snapshot of every connected peer */
 	public List<PeerInfo> peers() {
-		return this.edges.values().stream().map(Edge::info).toList();
+		return this.registry.edges().stream().map(Edge::info).toList();
 	}
 
 	/**
@@ -317,7 +308,7 @@ public final class ChaskiNode implements AutoCloseable {
 	 * @return the peer, if connected
 	 */
 	public Optional<PeerInfo> peer(UUID nodeId) {
-		return Optional.ofNullable(this.edges.get(nodeId)).map(Edge::info);
+		return Optional.ofNullable(this.registry.edge(nodeId)).map(Edge::info);
 	}
 
 	/**
@@ -326,13 +317,13 @@ public final class ChaskiNode implements AutoCloseable {
 	 * @return whether there was such an edge
 	 */
 	public boolean disconnect(UUID nodeId) {
-		Edge edge = this.edges.get(nodeId);
+		Edge edge = this.registry.edge(nodeId);
 		if (edge == null) {
 			return false;
 		}
 		edge.markLeaving();
 		Connection connection = edge.connection();
-		sendDirect(connection, Envelope.control(EnvelopeKind.BYE, this.id, 0, null));
+		this.sender.sendGoodbye(connection);
 		// the peer closes when it reads the goodbye; closing first could discard it unread (Spring Integration's
 		// NIO connections close on end of stream before handing over the last bytes) and the peer would take
 		// the close for a failure and reconnect
@@ -352,12 +343,12 @@ public final class ChaskiNode implements AutoCloseable {
 	 * @return the latency; fails after the ping timeout or if the peer is not connected
 	 */
 	public CompletableFuture<Duration> ping(UUID nodeId, int payloadSize) {
-		Edge edge = this.edges.get(nodeId);
+		Edge edge = this.registry.edge(nodeId);
 		if (edge == null) {
 			return CompletableFuture.failedFuture(new IllegalArgumentException("not connected to " + nodeId));
 		}
 		CompletableFuture<Duration> answer = new CompletableFuture<>();
-		sendPing(edge, new byte[payloadSize], answer);
+		this.pinger.ping(edge, new byte[payloadSize], answer);
 		return answer.orTimeout(this.settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
@@ -369,14 +360,7 @@ public final class ChaskiNode implements AutoCloseable {
 	 * @param handler the handler
 	 */
 	public void registerHandler(EnvelopeKind kind, EnvelopeHandler handler) {
-		synchronized (this.handlers) {
-			if (this.handlers.putIfAbsent(kind, handler) != null) {
-				throw new IllegalStateException("a handler for " + kind + " is already registered");
-			}
-			if (!this.frameHandlers.contains(handler)) {
-				this.frameHandlers.add(handler);
-			}
-		}
+		this.dispatcher.registerHandler(kind, handler);
 	}
 
 	/** @param listener told when peers come and go */
@@ -386,7 +370,7 @@ public final class ChaskiNode implements AutoCloseable {
 
 	/** @return the live edges, for routing: an immutable snapshot, cheap to iterate */
 	public List<Edge> edges() {
-		return this.edgeList;
+		return this.registry.snapshot();
 	}
 
 	/** @return a fresh message id, unique for this node */
@@ -414,195 +398,17 @@ public final class ChaskiNode implements AutoCloseable {
 		}
 	}
 
-	// ---------------------------------------------------------------- inbound
+	// ---------------------------------------------------------------- connections coming and going
 
-	private void onFrame(Connection connection, byte[] body) {
-		ConnectionState state = this.connections.get(connection.id());
-		if (state == null) {
-			return;
-		}
-		this.stats.framesIn.increment();
-		this.stats.bytesIn.add(body.length + WireFormat.FRAME_HEADER_BYTES);
-		try {
-			// the transport hands one connection's frames over one at a time, in order
-			int count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
-			this.stats.envelopesIn.add(count);
-		}
-		catch (WireFormatException | ProtocolException ex) {
-			reject(connection, ex.getMessage());
-		}
-		finally {
-			// what was accepted before a fault still goes out
-			this.frameHandlers.forEach(EnvelopeHandler::endOfFrame);
-		}
-	}
-
-	private void dispatch(Connection connection, ConnectionState state, Envelope envelope) {
-		switch (envelope.kind()) {
-			case HELLO -> onHello(connection, state, envelope);
-			case HELLO_ACK -> onHelloAck(connection, state, envelope);
-			default -> {
-				Edge edge = state.edge;
-				if (edge == null) {
-					throw new ProtocolException(envelope.kind() + " before the handshake");
-				}
-				onEdgeEnvelope(edge, envelope);
-			}
-		}
-	}
-
-	private void onEdgeEnvelope(Edge edge, Envelope envelope) {
-		switch (envelope.kind()) {
-			case BYE -> {
-				edge.markLeaving();
-				edge.connection().close();
-			}
-			case PING -> edge.offerControl(new Envelope(EnvelopeKind.PONG, this.id, envelope.id(), 1,
-					envelope.timestamp(), "", Map.of(), envelope.payload()));
-			case PONG -> onPong(edge, envelope);
-			case SUBSCRIPTIONS -> {
-				Set<String> topics = readJson(envelope.payload(), new TypeReference<Set<String>>() {
-				});
-				if (!validTopics(topics)) {
-					throw new ProtocolException("malformed SUBSCRIPTIONS: " + topics);
-				}
-				edge.updateSubscriptions(topics);
-			}
-			default -> {
-				EnvelopeHandler handler = this.handlers.get(envelope.kind());
-				edge.markData();
-				if (handler != null) {
-					handler.handle(edge, envelope);
-				}
-				else {
-					log.debug("No handler for {} from {}; ignored", envelope.kind(), edge);
-				}
-			}
-		}
-	}
-
-	private void onHello(Connection connection, ConnectionState state, Envelope envelope) {
-		if (connection.initiatedLocally() || state.edge != null) {
-			throw new ProtocolException("unexpected HELLO");
-		}
-		Handshake hello = readHandshake(envelope);
-		// the edge exists before the peer learns that the handshake succeeded
-		register(connection, state, hello, helloEnvelope(EnvelopeKind.HELLO_ACK));
-	}
-
-	private void onHelloAck(Connection connection, ConnectionState state, Envelope envelope) {
-		if (!connection.initiatedLocally() || state.edge != null) {
-			throw new ProtocolException("unexpected HELLO_ACK");
-		}
-		register(connection, state, readHandshake(envelope), null);
-	}
-
-	private Handshake readHandshake(Envelope envelope) {
-		Handshake hello = readJson(envelope.payload(), new TypeReference<Handshake>() {
-		});
-		if (hello == null || hello.protocol() != WireFormat.PROTOCOL_VERSION || hello.nodeId() == null
-				|| hello.name() == null || hello.name().isBlank() || hello.host() == null || hello.host().isBlank()
-				|| hello.port() < 1 || hello.port() > 65535 || !validTopics(hello.subscriptions())) {
-			throw new ProtocolException("incomplete or incompatible handshake " + hello);
-		}
-		if (hello.nodeId().equals(this.id)) {
-			throw new ProtocolException("connected to itself");
-		}
-		return hello;
-	}
-
-	/**
-	 * Makes a handshaken connection the edge to its peer. When both nodes connected at once, both keep the
-	 * connection opened by the node with the smaller id and close the other, so they agree without talking.
-	 */
-	private synchronized void register(Connection connection, ConnectionState state, Handshake hello, Envelope ack) {
-		if (this.connections.get(connection.id()) != state) {
-			// the connection closed while its handshake was being read: an edge made now would never be removed
-			return;
-		}
-		Edge existing = this.edges.get(hello.nodeId());
-		if (existing == null) {
-			Edge edge = new Edge(hello, connection, this.settings, this.stats, name());
-			state.edge = edge;
-			this.edges.put(hello.nodeId(), edge);
-			this.edgeList = List.copyOf(this.edges.values());
-			if (ack != null) {
-				sendDirect(connection, ack); // before the writer starts: the ack is the first frame the peer reads
-			}
-			edge.startWriter();
-			log.info("Node {} connected to {} ({})", name(), edge, connection.initiatedLocally() ? "out" : "in");
-			PeerInfo info = edge.info();
-			this.listeners.forEach(listener -> listener.peerConnected(info));
-		}
-		else {
-			if (ack != null) {
-				sendDirect(connection, ack);
-			}
-			existing.refreshIdentity(hello);
-			Connection current = existing.connection();
-			if (current != connection && preferNew(current, connection, hello.nodeId())) {
-				state.edge = existing;
-				existing.replaceConnection(connection);
-				retire(current);
-			}
-			else if (current != connection) {
-				state.edge = existing;
-				retire(connection);
-			}
-		}
-		if (state.handshakeDone != null) {
-			state.handshakeDone.complete(this.edges.get(hello.nodeId()).info());
-		}
-	}
-
-	private boolean preferNew(Connection current, Connection candidate, UUID peer) {
-		if (!current.isOpen()) {
-			return true;
-		}
-		UUID currentOpener = current.initiatedLocally() ? this.id : peer;
-		UUID candidateOpener = candidate.initiatedLocally() ? this.id : peer;
-		if (currentOpener.equals(candidateOpener)) {
-			return false;
-		}
-		UUID smaller = (this.id.compareTo(peer) < 0) ? this.id : peer;
-		return candidateOpener.equals(smaller);
-	}
-
-	/**
-	 * Closes a duplicate connection; its edge lives on over the other one. The close waits a moment so the
-	 * peer reads our handshake on it and resolves the duplicate itself, instead of taking the close for a
-	 * lost edge.
-	 */
-	private void retire(Connection duplicate) {
-		ConnectionState state = this.connections.get(duplicate.id());
-		if (state != null) {
-			state.duplicate = true;
-		}
-		this.timer.schedule(duplicate::close, DUPLICATE_CLOSE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-	}
-
-	private void onPong(Edge edge, Envelope envelope) {
-		PendingPing ping = edge.pendingPings.remove(envelope.id());
-		if (ping == null) {
-			return; // late answer to a ping that timed out
-		}
-		long oneWay = (System.nanoTime() - ping.sentNanos()) / 2;
-		if (ping.recordLatency()) {
-			edge.latency.record(oneWay);
-		}
-		if (ping.answer() != null) {
-			ping.answer().complete(Duration.ofNanos(oneWay));
-		}
-		else {
-			edge.unansweredKeepAlives.set(0);
-		}
+	/** Closes a connection that broke the protocol or stalled its handshake, with one warning naming why. */
+	void reject(Connection connection, String reason) {
+		this.stats.rejectedConnections.increment();
+		log.warn("Node {} closes connection {}: {}", name(), connection, reason);
+		connection.close();
 	}
 
 	private void onClosed(Connection connection) {
-		ConnectionState state;
-		synchronized (this) { // against register(): either it sees the connection gone, or this sees its edge
-			state = this.connections.remove(connection.id());
-		}
+		ConnectionState state = this.registry.closed(connection);
 		if (state == null) {
 			return;
 		}
@@ -617,159 +423,20 @@ public final class ChaskiNode implements AutoCloseable {
 	}
 
 	private void removeEdge(Edge edge, Connection connection) {
-		synchronized (this) {
-			if (!this.edges.remove(edge.nodeId(), edge)) {
-				return;
-			}
-			this.edgeList = List.copyOf(this.edges.values());
+		if (!this.registry.remove(edge)) {
+			return;
 		}
 		edge.close();
 		PeerInfo info = edge.info();
 		boolean graceful = edge.isLeaving();
 		log.info("Node {} lost {} ({})", name(), edge, graceful ? "closed on purpose" : "connection failed");
 		this.listeners.forEach(listener -> listener.peerDisconnected(info, graceful));
-		if (!graceful && this.running && connection.initiatedLocally() && this.settings.reconnectAttempts() > 0) {
-			scheduleReconnect(info.address(), 1);
+		if (!graceful) {
+			this.reconnector.connectionFailed(connection, info.address());
 		}
 	}
 
-	private void scheduleReconnect(PeerAddress address, int attempt) {
-		Duration delay = this.backoff.delayBefore(attempt);
-		log.info("Node {} reconnects to {} in {} ms (attempt {} of {})", name(), address, delay.toMillis(), attempt,
-				this.settings.reconnectAttempts());
-		try {
-			this.timer.schedule(() -> connect(address.host(), address.port()).whenComplete((peer, failure) -> {
-				if (failure == null) {
-					this.stats.reconnects.increment();
-				}
-				else if (attempt < this.settings.reconnectAttempts() && this.running) {
-					scheduleReconnect(address, attempt + 1);
-				}
-				else if (this.running) {
-					log.warn("Node {} gave up reconnecting to {} after {} attempts", name(), address, attempt);
-				}
-			}), delay.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
-			// stopping
-		}
-	}
-
-	private void reject(Connection connection, String reason) {
-		this.stats.rejectedConnections.increment();
-		log.warn("Node {} closes connection {}: {}", name(), connection, reason);
-		connection.close();
-	}
-
-	// ---------------------------------------------------------------- housekeeping
-
-	private void housekeeping() {
-		try {
-			long now = System.nanoTime();
-			for (Edge edge : this.edges.values()) {
-				if (!this.settings.keepAliveInterval().isZero()) {
-					keepAlive(edge, now);
-				}
-				closeIfIdle(edge, now);
-			}
-			for (Map.Entry<String, ConnectionState> entry : this.connections.entrySet()) {
-				ConnectionState state = entry.getValue();
-				if (state.edge == null && now - state.openedNanos > this.settings.handshakeTimeout().toNanos()) {
-					reject(state.connection, "no handshake within " + this.settings.handshakeTimeout());
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			log.warn("Housekeeping of node {} failed", name(), ex);
-		}
-	}
-
-	private void keepAlive(Edge edge, long now) {
-		if (now < edge.nextKeepAliveNanos) {
-			return;
-		}
-		double jitter = 1.0 + ThreadLocalRandom.current().nextDouble(0.25);
-		edge.nextKeepAliveNanos = now + (long) (this.settings.keepAliveInterval().toNanos() * jitter);
-		if (edge.unansweredKeepAlives.get() >= this.settings.maxMissedPings()) {
-			log.warn("Node {}: {} missed {} pings in a row; closing the connection", name(), edge,
-					this.settings.maxMissedPings());
-			edge.connection().close();
-			return;
-		}
-		edge.unansweredKeepAlives.incrementAndGet();
-		edge.pendingPings.values().removeIf(ping -> ping.answer() == null);
-		sendPing(edge, new byte[0], null);
-	}
-
-	private void closeIfIdle(Edge edge, long now) {
-		Duration idle = this.settings.idleTimeout();
-		if (idle.isZero() || now - edge.lastDataNanos() < idle.toNanos() || sharesTopic(edge)) {
-			return;
-		}
-		log.info("Node {} closes idle edge {}", name(), edge);
-		disconnect(edge.nodeId());
-	}
-
-	private boolean sharesTopic(Edge edge) {
-		if (isRoot() || edge.isRoot()) {
-			return true;
-		}
-		return edge.subscriptions().stream().anyMatch(this.subscriptions::contains);
-	}
-
-	private void sendPing(Edge edge, byte[] padding, CompletableFuture<Duration> answer) {
-		long pingId = nextMessageId();
-		edge.pendingPings.put(pingId, new PendingPing(System.nanoTime(), answer, padding.length == 0));
-		if (answer != null) {
-			answer.whenComplete((latency, failure) -> edge.pendingPings.remove(pingId));
-		}
-		edge.offerControl(Envelope.control(EnvelopeKind.PING, this.id, pingId, padding));
-	}
-
-	// ---------------------------------------------------------------- outbound helpers
-
-	private void announceSubscriptions() {
-		this.memberOf = Set.copyOf(this.subscriptions);
-		byte[] topics = CONTROL_JSON.writeValueAsBytes(this.subscriptions);
-		for (Edge edge : this.edges.values()) {
-			edge.offerControl(Envelope.control(EnvelopeKind.SUBSCRIPTIONS, this.id, nextMessageId(), topics));
-		}
-	}
-
-	private Envelope helloEnvelope(EnvelopeKind kind) {
-		PeerAddress me = this.advertised;
-		Handshake hello = new Handshake(WireFormat.PROTOCOL_VERSION, this.id, name(), me.host(), me.port(), isRoot(),
-				new LinkedHashSet<>(this.subscriptions));
-		return Envelope.control(kind, this.id, nextMessageId(), CONTROL_JSON.writeValueAsBytes(hello));
-	}
-
-	/** Sends one envelope in its own frame, bypassing the queue (handshake and goodbye only). */
-	private void sendDirect(Connection connection, Envelope envelope) {
-		FrameBuffer frame = new FrameBuffer(256, this.settings.maxFrameBytes());
-		try {
-			frame.tryAdd(envelope);
-			frame.finish();
-			connection.send(frame);
-			this.stats.framesOut.increment();
-			this.stats.bytesOut.add(frame.length());
-		}
-		catch (WireFormatException | RuntimeException ex) {
-			log.debug("Could not send {} over {}: {}", envelope.kind(), connection, ex.toString());
-		}
-	}
-
-	private static boolean validTopics(Set<String> topics) {
-		return topics != null && topics.stream().allMatch(topic -> topic != null && !topic.isBlank());
-	}
-
-	private static <T> T readJson(byte[] json, TypeReference<T> type) {
-		try {
-			return CONTROL_JSON.readValue(json, type);
-		}
-		catch (JacksonException ex) {
-			throw new ProtocolException("malformed control payload: " + ex.getOriginalMessage());
-		}
-	}
+	// ---------------------------------------------------------------- helpers
 
 	private String advertisedHost(InetSocketAddress bound) {
 		if (this.settings.advertisedHost() != null && !this.settings.advertisedHost().isBlank()) {
@@ -791,15 +458,6 @@ public final class ChaskiNode implements AutoCloseable {
 		return address.isLoopbackAddress();
 	}
 
-	private static String addressKey(String host, int port) {
-		try {
-			return InetAddress.getByName(host).getHostAddress() + "/" + port;
-		}
-		catch (UnknownHostException ex) {
-			return host + "/" + port;
-		}
-	}
-
 	private static String requireTopic(String topic) {
 		if (topic == null || topic.isBlank() || topic.length() > 1024) {
 			throw new IllegalArgumentException("topic must be 1..1024 characters, not blank");
@@ -810,39 +468,7 @@ public final class ChaskiNode implements AutoCloseable {
 	@Override
 	public String toString() {
 		return "ChaskiNode[" + name() + " " + (this.advertised != null ? this.advertised.hostAndPort() : "stopped")
-				+ ", " + this.edges.size() + " peers]";
-	}
-
-	/** What the node knows about one connection before and after its handshake. */
-	private static final class ConnectionState {
-
-		final Connection connection;
-
-		final FrameDecoder decoder = new FrameDecoder();
-
-		final long openedNanos = System.nanoTime();
-
-		volatile Edge edge;
-
-		volatile boolean duplicate;
-
-		volatile CompletableFuture<PeerInfo> handshakeDone;
-
-		ConnectionState(Connection connection) {
-			this.connection = connection;
-		}
-
-	}
-
-	/** A peer broke the protocol; its connection is closed. */
-	private static final class ProtocolException extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		ProtocolException(String message) {
-			super(message);
-		}
-
+				+ ", " + this.registry.size() + " peers]";
 	}
 
 	/** Connects the transport's callbacks to the node. */
@@ -850,12 +476,12 @@ public final class ChaskiNode implements AutoCloseable {
 
 		@Override
 		public void opened(Connection connection) {
-			ChaskiNode.this.connections.put(connection.id(), new ConnectionState(connection));
+			ChaskiNode.this.registry.opened(connection);
 		}
 
 		@Override
 		public void frameReceived(Connection connection, byte[] body) {
-			onFrame(connection, body);
+			ChaskiNode.this.dispatcher.onFrame(connection, body);
 		}
 
 		@Override

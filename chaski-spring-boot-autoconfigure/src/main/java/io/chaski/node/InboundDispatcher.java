@@ -1,0 +1,118 @@
+package io.chaski.node;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.chaski.transport.Connection;
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.WireFormat;
+import io.chaski.wire.WireFormatException;
+
+/**
+ * Decodes the frames a connection receives and routes their envelopes: the handshake to the {@link Handshaker},
+ * the node's own control envelopes to where they are handled, everything else to the {@link EnvelopeHandler}
+ * registered for its kind. A frame that breaks the protocol closes its connection. This is the receive hot path.
+ */
+final class InboundDispatcher {
+
+	// the node's category, as before this class was split off, so logging settings keep applying
+	private static final Logger log = LoggerFactory.getLogger(ChaskiNode.class);
+
+	private final ChaskiNode node;
+
+	private final NodeStats stats;
+
+	private final EdgeRegistry registry;
+
+	private final Handshaker handshaker;
+
+	private final Pinger pinger;
+
+	private final Map<EnvelopeKind, EnvelopeHandler> handlers = new EnumMap<>(EnvelopeKind.class);
+
+	private final List<EnvelopeHandler> frameHandlers = new CopyOnWriteArrayList<>();
+
+	InboundDispatcher(ChaskiNode node, EdgeRegistry registry, Handshaker handshaker, Pinger pinger) {
+		this.node = node;
+		this.stats = node.stats();
+		this.registry = registry;
+		this.handshaker = handshaker;
+		this.pinger = pinger;
+	}
+
+	/** @see ChaskiNode#registerHandler(EnvelopeKind, EnvelopeHandler) */
+	void registerHandler(EnvelopeKind kind, EnvelopeHandler handler) {
+		synchronized (this.handlers) {
+			if (this.handlers.putIfAbsent(kind, handler) != null) {
+				throw new IllegalStateException("a handler for " + kind + " is already registered");
+			}
+			if (!this.frameHandlers.contains(handler)) {
+				this.frameHandlers.add(handler);
+			}
+		}
+	}
+
+	void onFrame(Connection connection, byte[] body) {
+		ConnectionState state = this.registry.state(connection);
+		if (state == null) {
+			return;
+		}
+		this.stats.framesIn.increment();
+		this.stats.bytesIn.add(body.length + WireFormat.FRAME_HEADER_BYTES);
+		try {
+			// the transport hands one connection's frames over one at a time, in order
+			int count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
+			this.stats.envelopesIn.add(count);
+		}
+		catch (WireFormatException | ProtocolException ex) {
+			this.node.reject(connection, ex.getMessage());
+		}
+		finally {
+			// what was accepted before a fault still goes out
+			this.frameHandlers.forEach(EnvelopeHandler::endOfFrame);
+		}
+	}
+
+	private void dispatch(Connection connection, ConnectionState state, Envelope envelope) {
+		switch (envelope.kind()) {
+			case HELLO -> this.handshaker.onHello(connection, state, envelope);
+			case HELLO_ACK -> this.handshaker.onHelloAck(connection, state, envelope);
+			default -> {
+				Edge edge = state.edge;
+				if (edge == null) {
+					throw new ProtocolException(envelope.kind() + " before the handshake");
+				}
+				onEdgeEnvelope(edge, envelope);
+			}
+		}
+	}
+
+	private void onEdgeEnvelope(Edge edge, Envelope envelope) {
+		switch (envelope.kind()) {
+			case BYE -> {
+				edge.markLeaving();
+				edge.connection().close();
+			}
+			case PING -> this.pinger.answer(edge, envelope);
+			case PONG -> this.pinger.onPong(edge, envelope);
+			case SUBSCRIPTIONS -> edge.updateSubscriptions(ControlPayloads.readSubscriptions(envelope.payload()));
+			default -> {
+				EnvelopeHandler handler = this.handlers.get(envelope.kind());
+				edge.markData();
+				if (handler != null) {
+					handler.handle(edge, envelope);
+				}
+				else {
+					log.debug("No handler for {} from {}; ignored", envelope.kind(), edge);
+				}
+			}
+		}
+	}
+
+}
