@@ -17,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -88,13 +87,7 @@ public final class ChaskiNode implements AutoCloseable {
 		this.settings = settings;
 		this.subscriptions = new CopyOnWriteArraySet<>(settings.subscriptions());
 		this.memberOf = Set.copyOf(this.subscriptions);
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-			Thread thread = new Thread(runnable, settings.name() + "-timer");
-			thread.setDaemon(true);
-			return thread;
-		});
-		scheduler.setRemoveOnCancelPolicy(true);
-		this.timer = scheduler;
+		this.timer = DaemonTimer.create(settings.name() + "-timer");
 		this.sender = new DirectSender(this.id, settings.maxFrameBytes(), this.stats);
 		Handshaker handshaker = new Handshaker(this, this.registry, this.sender, this.timer, this.listeners);
 		this.pinger = new Pinger(this);

@@ -40,12 +40,7 @@ public final class SeedConnector implements AutoCloseable {
 		this.node = node;
 		this.seeds = seeds.stream().map(PeerAddress::parse).toList();
 		this.backoff = new Backoff(node.settings().reconnectInitialBackoff(), node.settings().reconnectMaxBackoff());
-		this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-			Thread thread = new Thread(runnable, node.name() + "-seeds");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.timer.setRemoveOnCancelPolicy(true);
+		this.timer = DaemonTimer.create(node.name() + "-seeds");
 	}
 
 	/** @return the seeds, parsed */
