@@ -3,7 +3,6 @@ package io.chaski.streamer;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -193,12 +192,6 @@ public final class ChaskiStreamer implements AutoCloseable {
 				&& !this.node.settings().subscriptions().contains(subscription.topic())) {
 			this.node.unsubscribe(subscription.topic());
 		}
-	}
-
-	/** @return the topics with open subscriptions */
-	public Set<String> subscribedTopics() {
-		return Set.copyOf(this.byTopic.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
-			.toList());
 	}
 
 	/** @return counters for metrics and the actuator endpoint */

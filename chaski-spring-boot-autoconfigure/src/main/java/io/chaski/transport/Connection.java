@@ -56,14 +56,6 @@ public final class Connection {
 		this.tcp.send(new GenericMessage<>(frame));
 	}
 
-	/**
-	 * Writes raw bytes; used by tests that play a misbehaving peer.
-	 * @param bytes the bytes
-	 */
-	public void sendRaw(byte[] bytes) {
-		this.tcp.send(new GenericMessage<>(bytes));
-	}
-
 	/** Closes the connection; the other end sees the close at once. */
 	public void close() {
 		this.tcp.close();

@@ -31,9 +31,6 @@ final class FrameSerializer implements Serializer<Object>, Deserializer<byte[]> 
 		if (frame instanceof FrameBuffer buffer) {
 			out.write(buffer.array(), 0, buffer.length());
 		}
-		else if (frame instanceof byte[] raw) {
-			out.write(raw);
-		}
 		else {
 			throw new IllegalArgumentException("Not a frame: " + frame.getClass().getName());
 		}

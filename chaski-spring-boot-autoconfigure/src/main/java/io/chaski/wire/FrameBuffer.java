@@ -73,14 +73,6 @@ public final class FrameBuffer {
 	}
 
 	/**
-	 * @param envelope an envelope
-	 * @return whether a frame holding only this envelope fits the maximum frame size
-	 */
-	public boolean fitsAlone(Envelope envelope) {
-		return WireFormat.FRAME_HEADER_BYTES + 2 + encodedSize(envelope) <= this.maxFrameBytes;
-	}
-
-	/**
 	 * Appends an envelope if the frame stays within the maximum size.
 	 * @param envelope the envelope
 	 * @return {@code false} when the frame is full (nothing was written)
