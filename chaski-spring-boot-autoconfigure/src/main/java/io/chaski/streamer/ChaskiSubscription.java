@@ -135,9 +135,12 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	 * @throws InterruptedException if the reader is interrupted
 	 */
 	public ChaskiMessage<T> poll(Duration timeout) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
+		// the clock is read only after a message could not be decoded: a clock read costs as much as the rest
+		// of a poll that finds a message waiting
+		long remaining = timeout.toNanos();
+		long deadline = 0;
 		while (!this.closed.get()) {
-			Envelope envelope = take(deadline);
+			Envelope envelope = take(remaining);
 			if (envelope == null || envelope == CLOSED) {
 				return null;
 			}
@@ -145,17 +148,22 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 			if (message != null) {
 				return message;
 			}
+			deadline = (deadline == 0) ? System.nanoTime() + remaining : deadline;
+			remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return null;
+			}
 		}
 		return null;
 	}
 
-	private Envelope take(long deadline) throws InterruptedException {
-		if (!this.readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+	private Envelope take(long timeoutNanos) throws InterruptedException {
+		if (!this.readLock.tryLock() && !this.readLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
 			return null;
 		}
 		try {
 			if (this.taken.isEmpty()) {
-				this.buffer.takeInto(this.taken, TAKE_BATCH, deadline - System.nanoTime());
+				this.buffer.takeInto(this.taken, TAKE_BATCH, timeoutNanos);
 			}
 			Envelope envelope = this.taken.poll();
 			if (envelope == CLOSED) {

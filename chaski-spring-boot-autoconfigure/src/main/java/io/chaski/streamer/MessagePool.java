@@ -16,8 +16,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  */
 final class MessagePool {
 
-	/** How long the last used window may be used without going through the cache (which tracks its age). */
-	private static final long RECENT_NANOS = 100_000_000L;
+	/**
+	 * How many messages may use the last window without going through the cache (which tracks its age).
+	 * Counted rather than timed: reading the clock would cost as much as the rest of the check.
+	 */
+	private static final int RECENT_USES = 1024;
 
 	private final Cache<UUID, SeenWindow> windows;
 
@@ -49,13 +52,12 @@ final class MessagePool {
 	}
 
 	private SeenWindow window(UUID origin) {
-		long now = System.nanoTime();
 		Recent last = this.recent;
-		if (last != null && last.origin.equals(origin) && now - last.fetchedNanos < RECENT_NANOS) {
+		if (last != null && last.origin.equals(origin) && last.uses++ < RECENT_USES) {
 			return last.window;
 		}
 		SeenWindow window = this.windows.get(origin, key -> new SeenWindow(this.windowSize));
-		this.recent = new Recent(origin, window, now);
+		this.recent = new Recent(origin, window);
 		return window;
 	}
 
@@ -64,7 +66,20 @@ final class MessagePool {
 		return this.windows.estimatedSize();
 	}
 
-	private record Recent(UUID origin, SeenWindow window, long fetchedNanos) {
+	/** The window used last; {@code uses} is a heuristic counter, racy increments are harmless. */
+	private static final class Recent {
+
+		final UUID origin;
+
+		final SeenWindow window;
+
+		int uses;
+
+		Recent(UUID origin, SeenWindow window) {
+			this.origin = origin;
+			this.window = window;
+		}
+
 	}
 
 	/** A bitmap of the ids in {@code (highest - size, highest]}. */
