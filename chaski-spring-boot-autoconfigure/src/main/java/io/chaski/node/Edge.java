@@ -1,15 +1,12 @@
 package io.chaski.node;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -19,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
-import io.chaski.wire.EnvelopeKind;
 import io.chaski.wire.FrameBuffer;
 import io.chaski.wire.WireFormatException;
 
@@ -31,12 +27,9 @@ public final class Edge {
 
 	private static final Logger log = LoggerFactory.getLogger(Edge.class);
 
-	/** Wakes the writer for control envelopes; never sent. */
-	private static final Envelope WAKE = Envelope.control(EnvelopeKind.BYE, new UUID(0, 0), -1, null);
 
 	private static final int CONTROL_CAPACITY = 256;
 
-	private static final int DRAIN_BATCH = 1024;
 
 	private final UUID nodeId;
 
@@ -44,7 +37,7 @@ public final class Edge {
 
 	private final NodeStats stats;
 
-	private final ArrayBlockingQueue<Envelope> queue;
+	private final OutboundQueue queue;
 
 	private final ConcurrentLinkedQueue<Envelope> control = new ConcurrentLinkedQueue<>();
 
@@ -83,7 +76,7 @@ public final class Edge {
 		this.connection = connection;
 		this.settings = settings;
 		this.stats = stats;
-		this.queue = new ArrayBlockingQueue<>(settings.outboundQueueCapacity());
+		this.queue = new OutboundQueue(settings, this::countDrop);
 		this.writer = new Thread(this::writeLoop, localName + "-writer-" + identity.name());
 		this.writer.setDaemon(true);
 	}
@@ -129,34 +122,14 @@ public final class Edge {
 		if (this.closed) {
 			return false;
 		}
-		boolean queued = switch (this.settings.overflowPolicy()) {
-			case FAIL -> this.queue.offer(envelope);
-			case WAIT -> offerWaiting(envelope);
-			case DROP_OLDEST -> offerDroppingOldest(envelope);
-		};
-		if (!queued) {
-			countDrop();
-		}
-		return queued;
-	}
-
-	private boolean offerWaiting(Envelope envelope) {
 		try {
-			return this.queue.offer(envelope, this.settings.sendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+			return this.queue.offer(envelope);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			countDrop();
 			return false;
 		}
-	}
-
-	private boolean offerDroppingOldest(Envelope envelope) {
-		while (!this.queue.offer(envelope)) {
-			if (this.queue.poll() != null) {
-				countDrop();
-			}
-		}
-		return true;
 	}
 
 	private void countDrop() {
@@ -175,28 +148,26 @@ public final class Edge {
 			return;
 		}
 		this.control.add(envelope);
-		this.queue.offer(WAKE);
+		this.queue.wake();
 	}
 
 	private void writeLoop() {
 		FrameBuffer frame = new FrameBuffer(this.settings.batchFrameBytes() + 1024, this.settings.maxFrameBytes());
-		List<Envelope> batch = new ArrayList<>(DRAIN_BATCH);
+		ArrayDeque<Envelope> batch = new ArrayDeque<>();
 		try {
 			while (!this.closed) {
-				Envelope first = this.queue.take();
+				batch = this.queue.takeAll(batch);
 				appendControl(frame);
-				append(frame, first);
-				// batch whatever queued up meanwhile, sending each time a frame reaches the batch size
-				while (this.queue.drainTo(batch, DRAIN_BATCH) > 0) {
-					for (Envelope envelope : batch) {
-						append(frame, envelope);
-						if (frame.length() >= this.settings.batchFrameBytes()) {
-							flush(frame);
-						}
+				// everything queued meanwhile goes out together, a frame each time one reaches the batch size
+				for (Envelope envelope : batch) {
+					append(frame, envelope);
+					if (frame.length() >= this.settings.batchFrameBytes()) {
+						flush(frame);
 					}
-					batch.clear();
 				}
 				flush(frame);
+				this.queue.sent(batch.size());
+				batch.clear();
 			}
 		}
 		catch (InterruptedException ex) {
@@ -218,9 +189,6 @@ public final class Edge {
 	}
 
 	private void append(FrameBuffer frame, Envelope envelope) throws InterruptedException {
-		if (envelope == WAKE) {
-			return;
-		}
 		try {
 			if (!frame.tryAdd(envelope)) {
 				flush(frame);
@@ -266,7 +234,7 @@ public final class Edge {
 	 * @param deadlineNanos a {@link System#nanoTime()} deadline
 	 */
 	void awaitDrained(long deadlineNanos) {
-		while ((!this.queue.isEmpty() || !this.control.isEmpty()) && System.nanoTime() < deadlineNanos
+		while ((this.queue.size() > 0 || !this.control.isEmpty()) && System.nanoTime() < deadlineNanos
 				&& this.writer.isAlive()) {
 			LockSupport.parkNanos(1_000_000);
 		}
@@ -308,8 +276,7 @@ public final class Edge {
 	void close() {
 		this.closed = true;
 		this.writer.interrupt();
-		int unsent = this.queue.size();
-		this.queue.clear();
+		int unsent = this.queue.clear();
 		this.dropped.add(unsent);
 		this.stats.dropped.add(unsent);
 		this.pendingPings.values().forEach(PendingPing::abandon);
