@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.StreamerSettings;
 
 /**
  * Actuator support for Chaski, each part only when its library is present: the {@code chaski} health
@@ -47,9 +48,9 @@ public class ChaskiActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ChaskiProperties properties,
-				ObjectProvider<ChaskiListenerRegistry> listeners) {
-			return new ChaskiEndpoint(node, streamer, properties.streamerSettings(), listeners);
+		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer,
+				ObjectProvider<StreamerSettings> streamerSettings, ObjectProvider<ChaskiListenerRegistry> listeners) {
+			return new ChaskiEndpoint(node, streamer, streamerSettings.getIfUnique(), listeners);
 		}
 
 	}
