@@ -1,6 +1,6 @@
 package io.chaski.autoconfigure;
 
-import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -22,9 +22,11 @@ import io.chaski.streamer.StreamerSettings;
 /**
  * Actuator support for Chaski, each part only when its library is present: the {@code chaski} health
  * indicator ({@code management.health.chaski.enabled}), the {@code chaski} endpoint, and {@code chaski.*}
- * Micrometer meters.
+ * Micrometer meters (when the application has a {@code MeterRegistry}, as Actuator provides).
  */
-@AutoConfiguration(after = ChaskiAutoConfiguration.class)
+@AutoConfiguration(after = ChaskiAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnBean({ ChaskiNode.class, ChaskiStreamer.class })
 public class ChaskiActuatorAutoConfiguration {
 
@@ -56,7 +58,8 @@ public class ChaskiActuatorAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterBinder.class)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
 	static class MetricsConfiguration {
 
 		@Bean

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -54,7 +57,7 @@ class ChaskiAutoConfigurationTests {
 				.hasSingleBean(ChaskiListenerAnnotationBeanPostProcessor.class)
 				.hasSingleBean(MessageEventBridge.class)
 				.hasSingleBean(ChaskiHealthIndicator.class)
-				.hasSingleBean(ChaskiMetrics.class)
+				.doesNotHaveBean(ChaskiMetrics.class) // no meter registry
 				.doesNotHaveBean(ChaskiEndpoint.class); // not exposed
 			ChaskiNode node = context.getBean(ChaskiNode.class);
 			assertThat(node.isRunning()).isTrue();
@@ -64,6 +67,26 @@ class ChaskiAutoConfigurationTests {
 			assertThat(context.getBean(ChaskiListenerRegistry.class).containers()).extracting(ListenerContainer::id)
 				.containsExactly(MessageEventBridge.LISTENER_ID);
 		});
+	}
+
+	@Test
+	void metersBindWhenTheApplicationHasAMeterRegistry() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run(context -> assertThat(context).hasSingleBean(ChaskiMetrics.class));
+	}
+
+	@Test
+	void withoutActuatorAndMicrometerTheNodeStillRuns() {
+		this.runner
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate.",
+					"org.springframework.boot.health.", "io.micrometer."))
+			.run(context -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(ChaskiNode.class)
+					.doesNotHaveBean(ChaskiHealthIndicator.class)
+					.doesNotHaveBean(ChaskiMetrics.class);
+				assertThat(context.getBean(ChaskiNode.class).isRunning()).isTrue();
+			});
 	}
 
 	@Test
