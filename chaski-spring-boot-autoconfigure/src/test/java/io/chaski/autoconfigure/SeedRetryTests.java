@@ -1,8 +1,5 @@
 package io.chaski.autoconfigure;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,6 +14,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.PeerInfo;
 import io.chaski.testing.LogCapture;
+import io.chaski.testing.TestNodes;
 import io.chaski.transport.TransportMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,11 +39,11 @@ class SeedRetryTests {
 
 	@ParameterizedTest
 	@EnumSource(TransportMode.class)
-	void aSeedThatStartsLaterIsRetriedUntilTheNodeJoinsIt(TransportMode mode) throws IOException {
+	void aSeedThatStartsLaterIsRetriedUntilTheNodeJoinsIt(TransportMode mode) {
 		assumeThat(mode).as("ENGINE BUG, see ConnectAfterRefusalTest: in blocking mode a refused connect can stay "
 				+ "cached in ChaskiNode.connectsInFlight, so the seed is never dialled again")
 			.isNotEqualTo(TransportMode.BLOCKING);
-		int seedPort = freePort();
+		int seedPort = TestNodes.freePort();
 		String seed = "127.0.0.1:" + seedPort;
 		this.runner
 			.withPropertyValues("chaski.transport.mode=" + mode, "chaski.node.name=joiner", "chaski.node.port=0",
@@ -75,12 +73,6 @@ class SeedRetryTests {
 		return this.logs.messages(Level.INFO).stream()
 			.filter(line -> line.startsWith("Node joiner cannot reach seed " + seed))
 			.toList();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

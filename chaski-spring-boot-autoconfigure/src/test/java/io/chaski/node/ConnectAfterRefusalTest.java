@@ -1,8 +1,5 @@
 package io.chaski.node;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,19 +31,13 @@ class ConnectAfterRefusalTest {
 
 	@RepeatedTest(20)
 	void anAddressThatRefusedCanBeDialledAgainOnceItListens() throws Exception {
-		int port = freePort();
+		int port = TestNodes.freePort();
 		ChaskiNode dialler = this.nodes.start("dialler");
 		assertThatThrownBy(() -> dialler.connect("127.0.0.1", port).get(5, TimeUnit.SECONDS))
 			.isInstanceOf(ExecutionException.class);
-		ChaskiNode target = this.nodes.start(this.nodes.builder("target").port(port));
+		this.nodes.start(this.nodes.builder("target").port(port));
 		PeerInfo peer = dialler.connect("127.0.0.1", port).get(5, TimeUnit.SECONDS);
 		assertThat(peer.name()).isEqualTo("target");
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }
