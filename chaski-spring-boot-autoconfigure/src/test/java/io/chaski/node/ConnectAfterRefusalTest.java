@@ -1,6 +1,5 @@
 package io.chaski.node;
 
-import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
