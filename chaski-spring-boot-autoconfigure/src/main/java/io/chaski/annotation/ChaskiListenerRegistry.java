@@ -88,10 +88,13 @@ public class ChaskiListenerRegistry implements SmartLifecycle {
 		this.running = true;
 	}
 
+	/** Stops every listener; all of them together wait at most the shutdown timeout for messages in progress. */
 	@Override
 	public synchronized void stop() {
 		this.running = false;
-		this.containers.forEach(container -> container.stop(this.shutdownTimeout));
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+		this.containers.forEach(
+				container -> container.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
 	}
 
 	@Override

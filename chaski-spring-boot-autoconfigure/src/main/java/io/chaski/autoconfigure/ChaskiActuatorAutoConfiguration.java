@@ -1,6 +1,6 @@
 package io.chaski.autoconfigure;
 
-import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -17,13 +17,16 @@ import org.springframework.context.annotation.Configuration;
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.StreamerSettings;
 
 /**
  * Actuator support for Chaski, each part only when its library is present: the {@code chaski} health
  * indicator ({@code management.health.chaski.enabled}), the {@code chaski} endpoint, and {@code chaski.*}
- * Micrometer meters.
+ * Micrometer meters (when the application has a {@code MeterRegistry}, as Actuator provides).
  */
-@AutoConfiguration(after = ChaskiAutoConfiguration.class)
+@AutoConfiguration(after = ChaskiAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnBean({ ChaskiNode.class, ChaskiStreamer.class })
 public class ChaskiActuatorAutoConfiguration {
 
@@ -47,15 +50,16 @@ public class ChaskiActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ChaskiProperties properties,
-				ObjectProvider<ChaskiListenerRegistry> listeners) {
-			return new ChaskiEndpoint(node, streamer, properties.streamerSettings(), listeners);
+		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer,
+				ObjectProvider<StreamerSettings> streamerSettings, ObjectProvider<ChaskiListenerRegistry> listeners) {
+			return new ChaskiEndpoint(node, streamer, streamerSettings.getIfUnique(), listeners);
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterBinder.class)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
 	static class MetricsConfiguration {
 
 		@Bean

@@ -18,6 +18,7 @@ import io.chaski.annotation.ConsumerBindingRegistrar;
 import io.chaski.annotation.MessageEventBridge;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.StreamerSettings;
 import io.chaski.wire.DefaultPayloadCodec;
 import io.chaski.wire.PayloadCodec;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,10 +52,20 @@ public class ChaskiAutoConfiguration {
 		return new DefaultPayloadCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().findAndAddModules().build()));
 	}
 
+	/**
+	 * The streamer's settings ({@code chaski.streamer.*}), which the endpoint reports too. Declared before the
+	 * streamer so that it backs off when the application brings its own streamer, whose settings it cannot know.
+	 */
+	@Bean
+	@ConditionalOnMissingBean({ StreamerSettings.class, ChaskiStreamer.class })
+	StreamerSettings chaskiStreamerSettings(ChaskiProperties properties) {
+		return properties.streamerSettings();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
-	ChaskiStreamer chaskiStreamer(ChaskiNode node, ChaskiProperties properties, PayloadCodec codec) {
-		return new ChaskiStreamer(node, properties.streamerSettings(), codec);
+	ChaskiStreamer chaskiStreamer(ChaskiNode node, StreamerSettings settings, PayloadCodec codec) {
+		return new ChaskiStreamer(node, settings, codec);
 	}
 
 	@Bean

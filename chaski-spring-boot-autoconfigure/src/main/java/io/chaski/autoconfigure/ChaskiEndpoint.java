@@ -40,7 +40,8 @@ public class ChaskiEndpoint {
 	/**
 	 * @param node the node
 	 * @param streamer its streamer
-	 * @param streamerSettings the streamer's settings (pool limits)
+	 * @param streamerSettings the settings the streamer was built with (pool limits), or {@code null} when unknown
+	 * (an application's own streamer without a {@code StreamerSettings} bean): the limits then show as {@code null}
 	 * @param listeners the listeners, if any
 	 */
 	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, StreamerSettings streamerSettings,
@@ -66,8 +67,7 @@ public class ChaskiEndpoint {
 						this.node.isRoot(), this.node.isRunning()),
 				peers.stream().sorted(Comparator.comparing(PeerInfo::name)).map(PeerReport::of).toList(),
 				new TreeSet<>(this.node.subscriptions()),
-				new PoolReport(stats.poolOrigins(), this.streamerSettings.poolOrigins(),
-						this.streamerSettings.poolSize(), this.streamerSettings.poolTtl(), stats.duplicates()),
+				PoolReport.of(stats, this.streamerSettings),
 				new QueueReport(peers.stream().mapToLong(PeerInfo::queuedMessages).sum(),
 						peers.stream().mapToLong(PeerInfo::droppedMessages).sum(), stats.backlog(),
 						stats.subscriberDrops()),
@@ -133,12 +133,21 @@ public class ChaskiEndpoint {
 
 	/**
 	 * @param origins origin nodes remembered now
-	 * @param maxOrigins most origin nodes remembered
-	 * @param idsPerOrigin recent ids remembered per origin
-	 * @param ttl how long an origin is remembered after its last message
+	 * @param maxOrigins most origin nodes remembered, {@code null} when the streamer's settings are unknown
+	 * @param idsPerOrigin recent ids remembered per origin, {@code null} when unknown
+	 * @param ttl how long an origin is remembered after its last message, {@code null} when unknown
 	 * @param duplicatesDropped messages dropped as already seen
 	 */
-	public record PoolReport(long origins, long maxOrigins, int idsPerOrigin, Duration ttl, long duplicatesDropped) {
+	public record PoolReport(long origins, Integer maxOrigins, Integer idsPerOrigin, Duration ttl,
+			long duplicatesDropped) {
+
+		static PoolReport of(StreamerStats stats, StreamerSettings settings) {
+			return (settings != null)
+					? new PoolReport(stats.poolOrigins(), settings.poolOrigins(), settings.poolSize(), settings.poolTtl(),
+							stats.duplicates())
+					: new PoolReport(stats.poolOrigins(), null, null, null, stats.duplicates());
+		}
+
 	}
 
 	/**

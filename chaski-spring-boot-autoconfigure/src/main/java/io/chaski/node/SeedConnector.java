@@ -6,10 +6,10 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,9 +83,13 @@ public final class SeedConnector implements AutoCloseable {
 				log.info("Node {} joined the mesh through seed {} ({})", this.node.name(), seed, peer.name());
 				return;
 			}
-			int maxAttempts = 1 + this.node.settings().reconnectAttempts();
 			String reason = reason(failure);
-			if (attempt >= maxAttempts || this.timer.isShutdown()) {
+			if (this.timer.isShutdown() || !this.node.isRunning()) {
+				log.debug("Node {} stopped dialling seed {}: it is stopping ({})", this.node.name(), seed, reason);
+				return;
+			}
+			int maxAttempts = 1 + this.node.settings().reconnectAttempts();
+			if (attempt >= maxAttempts) {
 				log.warn("Node {} gave up on seed {} after {} attempt(s): {}", this.node.name(), seed, attempt, reason);
 				return;
 			}
@@ -111,10 +115,23 @@ public final class SeedConnector implements AutoCloseable {
 		}
 	}
 
-	private static String reason(Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
-		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+	/**
+	 * @param failure why a connection attempt failed, as wrapped by the transport and the futures
+	 * @return the innermost cause in a few words: "Connection refused" rather than the chain of wrappers (whose
+	 * messages repeat the address), and what a rejected task or a timeout means here
+	 */
+	static String reason(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		if (root instanceof RejectedExecutionException) {
+			return "the node is stopping";
+		}
+		if (root instanceof TimeoutException) {
+			return "no handshake within the connect and handshake timeouts";
+		}
+		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
 }

@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +31,8 @@ import io.chaski.node.NodeSettings;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.streamer.ChaskiMessage;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.ChaskiSubscription;
+import io.chaski.streamer.StreamerSettings;
 import io.chaski.transport.TransportMode;
 import io.chaski.wire.DefaultPayloadCodec;
 import io.chaski.wire.PayloadCodec;
@@ -51,7 +57,7 @@ class ChaskiAutoConfigurationTests {
 				.hasSingleBean(ChaskiListenerAnnotationBeanPostProcessor.class)
 				.hasSingleBean(MessageEventBridge.class)
 				.hasSingleBean(ChaskiHealthIndicator.class)
-				.hasSingleBean(ChaskiMetrics.class)
+				.doesNotHaveBean(ChaskiMetrics.class) // no meter registry
 				.doesNotHaveBean(ChaskiEndpoint.class); // not exposed
 			ChaskiNode node = context.getBean(ChaskiNode.class);
 			assertThat(node.isRunning()).isTrue();
@@ -61,6 +67,26 @@ class ChaskiAutoConfigurationTests {
 			assertThat(context.getBean(ChaskiListenerRegistry.class).containers()).extracting(ListenerContainer::id)
 				.containsExactly(MessageEventBridge.LISTENER_ID);
 		});
+	}
+
+	@Test
+	void metersBindWhenTheApplicationHasAMeterRegistry() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run(context -> assertThat(context).hasSingleBean(ChaskiMetrics.class));
+	}
+
+	@Test
+	void withoutActuatorAndMicrometerTheNodeStillRuns() {
+		this.runner
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate.",
+					"org.springframework.boot.health.", "io.micrometer."))
+			.run(context -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(ChaskiNode.class)
+					.doesNotHaveBean(ChaskiHealthIndicator.class)
+					.doesNotHaveBean(ChaskiMetrics.class);
+				assertThat(context.getBean(ChaskiNode.class).isRunning()).isTrue();
+			});
 	}
 
 	@Test
@@ -215,6 +241,38 @@ class ChaskiAutoConfigurationTests {
 	}
 
 	@Test
+	void theEndpointReportsThePoolLimitsOfTheStreamerInUse() {
+		ApplicationContextRunner exposed = this.runner.withPropertyValues(
+				"management.endpoints.web.exposure.include=chaski", "chaski.streamer.pool.size=128");
+		exposed.run(context -> assertThat(pool(context).idsPerOrigin()).isEqualTo(128));
+		exposed.withUserConfiguration(OwnStreamer.class).run(context -> {
+			assertThat(context).hasSingleBean(ChaskiStreamer.class).doesNotHaveBean(StreamerSettings.class);
+			assertThat(pool(context).idsPerOrigin()).as("unknown, not the unused property").isNull();
+			assertThat(pool(context).maxOrigins()).isNull();
+			assertThat(pool(context).ttl()).isNull();
+		});
+		exposed.withUserConfiguration(OwnStreamer.class).withBean(StreamerSettings.class, () -> OwnStreamer.SETTINGS)
+			.run(context -> assertThat(pool(context).idsPerOrigin()).isEqualTo(OwnStreamer.SETTINGS.poolSize()));
+	}
+
+	@Test
+	void aStreamerSettingsBeanConfiguresTheAutoConfiguredStreamer() {
+		this.runner.withBean(StreamerSettings.class, () -> OwnStreamer.SETTINGS).run(context -> {
+			ChaskiStreamer streamer = context.getBean(ChaskiStreamer.class);
+			try (ChaskiSubscription<String> unread = streamer.subscribe("t", String.class)) {
+				for (int i = 0; i < 5; i++) {
+					streamer.publish("t", "m" + i);
+				}
+				assertThat(unread.droppedCount()).as("a buffer of 2 keeps the last 2 of 5").isEqualTo(3);
+			}
+		});
+	}
+
+	private static ChaskiEndpoint.PoolReport pool(AssertableApplicationContext context) {
+		return context.getBean(ChaskiEndpoint.class).report().pool();
+	}
+
+	@Test
 	void messageEventsCanBeSwitchedOff() {
 		this.runner.withPropertyValues("chaski.listener.events=false").run(context -> {
 			assertThat(context).doesNotHaveBean(MessageEventBridge.class);
@@ -288,6 +346,18 @@ class ChaskiAutoConfigurationTests {
 		@Bean
 		PayloadCodec myCodec() {
 			return CODEC;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnStreamer {
+
+		static final StreamerSettings SETTINGS = new StreamerSettings(4, 256, 50, Duration.ofSeconds(5), 2);
+
+		@Bean
+		ChaskiStreamer myStreamer(ChaskiNode node) {
+			return new ChaskiStreamer(node, SETTINGS, new DefaultPayloadCodec());
 		}
 
 	}

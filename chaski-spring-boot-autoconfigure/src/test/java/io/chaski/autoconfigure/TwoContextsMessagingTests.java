@@ -69,6 +69,9 @@ class TwoContextsMessagingTests {
 						assertThat(first.payload()).isEqualTo(new Reading("boiler", -1.0));
 						assertThat(first.timestamp()).isNotNull();
 						assertThat(receiver.alerts.get(0).payload()).isEqualTo(new Reading("boiler", 99.0));
+						assertThat(receiver.threads).as("listeners run on their own threads, not the node's I/O ones")
+							.allSatisfy(thread -> assertThat(thread).startsWith("chaski-listener-").endsWith("Receiver.onReading-1")
+								.doesNotContain("-io-"));
 						assertThat(receiver.events).extracting(ChaskiMessageEvent::getTopic)
 							.containsExactlyInAnyOrder("readings", "readings", "alerts");
 						assertThat(receiver.events.get(0).getMessage().origin()).isEqualTo(senderId);
@@ -102,8 +105,11 @@ class TwoContextsMessagingTests {
 
 		final List<ChaskiMessageEvent> events = new CopyOnWriteArrayList<>();
 
+		final List<String> threads = new CopyOnWriteArrayList<>();
+
 		@ChaskiListener(topics = "readings")
 		void onReading(Reading reading) {
+			this.threads.add(Thread.currentThread().getName());
 			this.payloads.add(reading);
 		}
 

@@ -1,5 +1,9 @@
 package io.chaski.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -123,6 +127,20 @@ public final class TestNodes implements AfterEachCallback {
 	 */
 	public ChaskiStreamer streamer(ChaskiNode node) {
 		return this.streamers.computeIfAbsent(node, ChaskiStreamer::new);
+	}
+
+	/**
+	 * A loopback port that was free a moment ago, for a node that must start later on a port known in advance
+	 * (a seed that comes up after the node that dials it).
+	 * @return the port
+	 */
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**

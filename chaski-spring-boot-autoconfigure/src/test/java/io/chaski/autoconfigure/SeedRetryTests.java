@@ -1,0 +1,78 @@
+package io.chaski.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.chaski.node.ChaskiNode;
+import io.chaski.node.PeerInfo;
+import io.chaski.testing.LogCapture;
+import io.chaski.testing.TestNodes;
+import io.chaski.transport.TransportMode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A seed that is down when the application starts does not fail startup: the node keeps dialling it in the
+ * background, logs why it cannot reach it, and joins once it comes up. Real contexts on loopback, ephemeral
+ * ports.
+ */
+class SeedRetryTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	@RegisterExtension
+	final LogCapture logs = new LogCapture();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ChaskiAutoConfiguration.class))
+		.withPropertyValues("chaski.keep-alive.interval=200ms");
+
+	@ParameterizedTest
+	@EnumSource(TransportMode.class)
+	void aSeedThatStartsLaterIsRetriedUntilTheNodeJoinsIt(TransportMode mode) {
+		assumeThat(mode).as("ENGINE BUG, see ConnectAfterRefusalTest: in blocking mode a refused connect can stay "
+				+ "cached in ChaskiNode.connectsInFlight, so the seed is never dialled again")
+			.isNotEqualTo(TransportMode.BLOCKING);
+		int seedPort = TestNodes.freePort();
+		String seed = "127.0.0.1:" + seedPort;
+		this.runner
+			.withPropertyValues("chaski.transport.mode=" + mode, "chaski.node.name=joiner", "chaski.node.port=0",
+					"chaski.discovery.seeds=" + seed, "chaski.reconnect.attempts=1000",
+					"chaski.reconnect.initial-backoff=20ms", "chaski.reconnect.max-backoff=100ms")
+			.run(joinerContext -> {
+				assertThat(joinerContext).as("a dead seed does not fail startup").hasNotFailed();
+				ChaskiNode joiner = joinerContext.getBean(ChaskiNode.class);
+				assertThat(joiner.isRunning()).isTrue();
+				await().atMost(WAIT).until(() -> retriesLogged(seed).size() >= 2);
+				assertThat(retriesLogged(seed)).allSatisfy(line -> assertThat(line).contains("Connection refused")
+					.doesNotContainIgnoringCase("rejected"));
+				assertThat(joiner.peers()).isEmpty();
+
+				this.runner.withPropertyValues("chaski.node.name=seed", "chaski.node.port=" + seedPort)
+					.run(seedContext -> {
+						assertThat(seedContext).hasNotFailed();
+						await().atMost(WAIT).until(() -> joiner.peers().stream().map(PeerInfo::name)
+							.anyMatch("seed"::equals));
+						assertThat(this.logs.messages(Level.INFO))
+							.contains("Node joiner joined the mesh through seed " + seed + " (seed)");
+					});
+			});
+	}
+
+	private List<String> retriesLogged(String seed) {
+		return this.logs.messages(Level.INFO).stream()
+			.filter(line -> line.startsWith("Node joiner cannot reach seed " + seed))
+			.toList();
+	}
+
+}
