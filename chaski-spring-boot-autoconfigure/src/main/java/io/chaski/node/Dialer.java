@@ -46,11 +46,18 @@ final class Dialer {
 		if (existing.isPresent()) {
 			return CompletableFuture.completedFuture(existing.get().info());
 		}
-		return this.connectsInFlight.computeIfAbsent(key, k -> dial(host, port, key));
+		CompletableFuture<PeerInfo> result = new CompletableFuture<>();
+		CompletableFuture<PeerInfo> underWay = this.connectsInFlight.putIfAbsent(key, result);
+		if (underWay != null) {
+			return underWay;
+		}
+		// dial only once the attempt is registered: a refusal can complete it at once, and its clean-up must
+		// find it in the map (inside computeIfAbsent it could not, and the failure stayed there for good)
+		dial(host, port, key, result);
+		return result;
 	}
 
-	private CompletableFuture<PeerInfo> dial(String host, int port, String key) {
-		CompletableFuture<PeerInfo> result = new CompletableFuture<>();
+	private void dial(String host, int port, String key, CompletableFuture<PeerInfo> result) {
 		this.transport.connect(host, port).whenComplete((connection, failure) -> {
 			if (failure != null) {
 				result.completeExceptionally(failure.getCause() != null ? failure.getCause() : failure);
@@ -66,7 +73,6 @@ final class Dialer {
 		long limit = this.settings.connectTimeout().plus(this.settings.handshakeTimeout()).toMillis();
 		result.orTimeout(limit, TimeUnit.MILLISECONDS)
 			.whenComplete((peer, failure) -> this.connectsInFlight.remove(key, result));
-		return result;
 	}
 
 	/** The same peer may be named by host name or by address: compare resolved addresses. */

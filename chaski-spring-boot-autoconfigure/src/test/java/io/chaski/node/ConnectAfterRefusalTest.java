@@ -3,7 +3,6 @@ package io.chaski.node;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,15 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * ENGINE BUG (left for the owner of {@link ChaskiNode}): {@code ChaskiNode.connect(host, port)} (ChaskiNode.java,
- * lines 288-306) builds its in-flight future inside {@code connectsInFlight.computeIfAbsent}. When the transport
- * fails before the clean-up callback is attached (a refused loopback connect in blocking mode often does), that
- * callback runs inside {@code computeIfAbsent}, its {@code remove} throws "Recursive update" (swallowed by the
- * future), and the failed future stays in the map: every later connect to that address returns the same old
- * "Connection refused" without dialling. A seed that starts after the node, or a peer to reconnect, is never
- * reached. Fails in about 8 of 20 repetitions here; enable it with the fix.
+ * A refused connect must not be remembered: once the address listens, the next connect dials it. (A refusal
+ * used to complete the attempt inside the map's computeIfAbsent, whose clean-up then failed, so the old
+ * failure was returned for good. It showed in about 8 of 20 repetitions.)
  */
-@Disabled("ENGINE BUG: a refused connect stays cached in ChaskiNode.connectsInFlight (ChaskiNode.java:288-306)")
 class ConnectAfterRefusalTest {
 
 	@RegisterExtension
