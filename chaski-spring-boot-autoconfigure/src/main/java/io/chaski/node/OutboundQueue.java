@@ -35,6 +35,9 @@ final class OutboundQueue {
 
 	private boolean wakeRequested;
 
+	/** Whether the writer waits for work: only then does a producer pay for signalling it. */
+	private boolean writerWaiting;
+
 	/**
 	 * @param settings capacity, overflow policy and send timeout
 	 * @param onDrop counts each message refused or dropped
@@ -60,7 +63,7 @@ final class OutboundQueue {
 				return false;
 			}
 			this.pending.addLast(envelope);
-			this.hasWork.signal();
+			signalWriter();
 			return true;
 		}
 		finally {
@@ -99,8 +102,10 @@ final class OutboundQueue {
 		this.lock.lock();
 		try {
 			while (this.pending.isEmpty() && !this.wakeRequested) {
+				this.writerWaiting = true;
 				this.hasWork.await();
 			}
+			this.writerWaiting = false;
 			this.wakeRequested = false;
 			ArrayDeque<Envelope> taken = this.pending;
 			this.pending = empty;
@@ -132,10 +137,17 @@ final class OutboundQueue {
 		this.lock.lock();
 		try {
 			this.wakeRequested = true;
-			this.hasWork.signal();
+			signalWriter();
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	private void signalWriter() {
+		if (this.writerWaiting) {
+			this.writerWaiting = false;
+			this.hasWork.signal();
 		}
 	}
 

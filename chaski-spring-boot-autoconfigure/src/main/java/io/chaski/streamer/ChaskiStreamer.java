@@ -249,7 +249,9 @@ public final class ChaskiStreamer implements AutoCloseable {
 	/** Forwards a received message with one hop less; the copy is made only if some peer takes it. */
 	private void relay(Envelope envelope, Edge from) {
 		Envelope next = null;
-		for (Edge edge : this.node.edges()) {
+		List<Edge> edges = this.node.edges();
+		for (int i = 0; i < edges.size(); i++) {
+			Edge edge = edges.get(i);
 			if (edge == from || !edge.wants(envelope.topic()) || edge.nodeId().equals(envelope.origin())) {
 				continue;
 			}
@@ -267,7 +269,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	/** Hands a message this node published to its own subscribers. */
 	private void deliverLocally(Envelope envelope) {
-		List<ChaskiSubscription<?>> subscriptions = this.byTopic.get(envelope.topic());
+		List<ChaskiSubscription<?>> subscriptions = this.byTopic.isEmpty() ? null : this.byTopic.get(envelope.topic());
 		if (subscriptions != null) {
 			for (ChaskiSubscription<?> subscription : subscriptions) {
 				countSubscriberDrops(envelope.topic(), subscription.deliver(envelope));
@@ -294,7 +296,9 @@ public final class ChaskiStreamer implements AutoCloseable {
 	 */
 	private int sendToPeers(Envelope envelope) {
 		int refused = 0;
-		for (Edge edge : this.node.edges()) {
+		List<Edge> edges = this.node.edges();
+		for (int i = 0; i < edges.size(); i++) {
+			Edge edge = edges.get(i);
 			if (edge.wants(envelope.topic()) && !edge.offer(envelope)) {
 				refused++;
 				countQueueFull(envelope.topic());

@@ -1,5 +1,8 @@
 package io.chaski.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -10,6 +13,10 @@ import java.util.UUID;
  * messages costs one array copy each and no per-message allocation. Not thread-safe: one per writer.
  */
 public final class FrameBuffer {
+
+	private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+	private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
 	private final int maxFrameBytes;
 
@@ -64,14 +71,6 @@ public final class FrameBuffer {
 		return size;
 	}
 
-	private int encodedSizeCached(Envelope envelope) {
-		int size = WireFormat.ENVELOPE_FIXED_BYTES + this.utf8.bytes(envelope.topic()).length + envelope.payload().length;
-		for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
-			size += 1 + this.utf8.bytes(header.getKey()).length + 2 + this.utf8.bytes(header.getValue()).length;
-		}
-		return size;
-	}
-
 	/**
 	 * Appends an envelope if the frame stays within the maximum size.
 	 * @param envelope the envelope
@@ -79,34 +78,60 @@ public final class FrameBuffer {
 	 * @throws WireFormatException if a field is too long for its length prefix
 	 */
 	public boolean tryAdd(Envelope envelope) throws WireFormatException {
-		int size = encodedSizeCached(envelope);
+		byte[] topic = checked(this.utf8.bytes(envelope.topic()), 0xFFFF, "topic");
+		Map<String, String> headers = envelope.headers();
+		int size = WireFormat.ENVELOPE_FIXED_BYTES + topic.length + envelope.payload().length;
+		if (!headers.isEmpty()) {
+			if (headers.size() > 0xFF) {
+				throw new WireFormatException("too many headers: " + headers.size());
+			}
+			for (Map.Entry<String, String> header : headers.entrySet()) {
+				size += 1 + checked(this.utf8.bytes(header.getKey()), 0xFF, "header name").length + 2
+						+ checked(this.utf8.bytes(header.getValue()), 0xFFFF, "header value").length;
+			}
+		}
 		if (this.length + size > this.maxFrameBytes || this.count == WireFormat.MAX_ENVELOPES_PER_FRAME) {
 			return false;
 		}
 		ensureCapacity(this.length + size);
-		putByte(envelope.kind().code());
-		putByte(envelope.hopsLeft());
+		byte[] out = this.bytes;
+		int pos = this.length;
+		out[pos] = (byte) envelope.kind().code();
+		out[pos + 1] = (byte) envelope.hopsLeft();
 		UUID origin = envelope.origin();
-		putLong(origin.getMostSignificantBits());
-		putLong(origin.getLeastSignificantBits());
-		putLong(envelope.id());
-		putLong(envelope.timestamp());
-		putString(envelope.topic(), 0xFFFF, 2, "topic");
-		Map<String, String> headers = envelope.headers();
-		if (headers.size() > 0xFF) {
-			throw new WireFormatException("too many headers: " + headers.size());
-		}
-		putByte(headers.size());
+		LONG.set(out, pos + 2, origin.getMostSignificantBits());
+		LONG.set(out, pos + 10, origin.getLeastSignificantBits());
+		LONG.set(out, pos + 18, envelope.id());
+		LONG.set(out, pos + 26, envelope.timestamp());
+		pos = putBytes(out, pos + 34, topic, 2);
+		out[pos++] = (byte) headers.size();
 		for (Map.Entry<String, String> header : headers.entrySet()) {
-			putString(header.getKey(), 0xFF, 1, "header name");
-			putString(header.getValue(), 0xFFFF, 2, "header value");
+			pos = putBytes(out, pos, this.utf8.bytes(header.getKey()), 1);
+			pos = putBytes(out, pos, this.utf8.bytes(header.getValue()), 2);
 		}
 		byte[] payload = envelope.payload();
-		putInt(payload.length);
-		System.arraycopy(payload, 0, this.bytes, this.length, payload.length);
-		this.length += payload.length;
+		INT.set(out, pos, payload.length);
+		System.arraycopy(payload, 0, out, pos + 4, payload.length);
+		this.length = pos + 4 + payload.length;
 		this.count++;
 		return true;
+	}
+
+	private static byte[] checked(byte[] utf8, int max, String what) throws WireFormatException {
+		if (utf8.length > max) {
+			throw new WireFormatException(what + " too long: " + utf8.length + " bytes (max " + max + ")");
+		}
+		return utf8;
+	}
+
+	/** Writes a length prefix of 1 or 2 bytes and the bytes; returns the position after them. */
+	private static int putBytes(byte[] out, int pos, byte[] value, int prefixBytes) {
+		if (prefixBytes == 2) {
+			out[pos++] = (byte) (value.length >>> 8);
+		}
+		out[pos++] = (byte) value.length;
+		System.arraycopy(value, 0, out, pos, value.length);
+		return pos + value.length;
 	}
 
 	/** Writes the frame header; the frame is then {@code array()[0, length())}. */
@@ -128,35 +153,6 @@ public final class FrameBuffer {
 		if (needed > this.bytes.length) {
 			this.bytes = Arrays.copyOf(this.bytes, Math.max(needed, this.bytes.length * 2));
 		}
-	}
-
-	private void putByte(int value) {
-		this.bytes[this.length++] = (byte) value;
-	}
-
-	private void putInt(int value) {
-		this.bytes[this.length++] = (byte) (value >>> 24);
-		this.bytes[this.length++] = (byte) (value >>> 16);
-		this.bytes[this.length++] = (byte) (value >>> 8);
-		this.bytes[this.length++] = (byte) value;
-	}
-
-	private void putLong(long value) {
-		putInt((int) (value >>> 32));
-		putInt((int) value);
-	}
-
-	private void putString(String value, int max, int prefixBytes, String what) throws WireFormatException {
-		byte[] utf8 = this.utf8.bytes(value);
-		if (utf8.length > max) {
-			throw new WireFormatException(what + " too long: " + utf8.length + " bytes (max " + max + ")");
-		}
-		if (prefixBytes == 2) {
-			putByte(utf8.length >>> 8);
-		}
-		putByte(utf8.length);
-		System.arraycopy(utf8, 0, this.bytes, this.length, utf8.length);
-		this.length += utf8.length;
 	}
 
 	private static int utf8Length(String value) {

@@ -1,5 +1,8 @@
 package io.chaski.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +16,10 @@ import java.util.function.Consumer;
  * one per connection.
  */
 public final class FrameDecoder {
+
+	private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+	private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
 	private final StringCache topics = new StringCache();
 
@@ -109,14 +116,16 @@ public final class FrameDecoder {
 
 		int i32() throws WireFormatException {
 			need(4);
-			int value = ((this.data[this.position] & 0xFF) << 24) | ((this.data[this.position + 1] & 0xFF) << 16)
-					| ((this.data[this.position + 2] & 0xFF) << 8) | (this.data[this.position + 3] & 0xFF);
+			int value = (int) INT.get(this.data, this.position);
 			this.position += 4;
 			return value;
 		}
 
 		long i64() throws WireFormatException {
-			return ((long) i32() << 32) | (i32() & 0xFFFFFFFFL);
+			need(8);
+			long value = (long) LONG.get(this.data, this.position);
+			this.position += 8;
+			return value;
 		}
 
 		byte[] bytes(int length) throws WireFormatException {
