@@ -17,7 +17,6 @@ import org.springframework.context.annotation.Configuration;
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
-import io.chaski.streamer.StreamerSettings;
 
 /**
  * Actuator support for Chaski, each part only when its library is present: the {@code chaski} health
@@ -51,8 +50,8 @@ public class ChaskiActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer,
-				ObjectProvider<StreamerSettings> streamerSettings, ObjectProvider<ChaskiListenerRegistry> listeners) {
-			return new ChaskiEndpoint(node, streamer, streamerSettings.getIfUnique(), listeners);
+				ObjectProvider<ChaskiListenerRegistry> listeners) {
+			return new ChaskiEndpoint(node, streamer, listeners);
 		}
 
 	}

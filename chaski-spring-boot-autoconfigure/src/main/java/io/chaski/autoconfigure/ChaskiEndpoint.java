@@ -33,22 +33,16 @@ public class ChaskiEndpoint {
 
 	private final ChaskiStreamer streamer;
 
-	private final StreamerSettings streamerSettings;
-
 	private final ObjectProvider<ChaskiListenerRegistry> listeners;
 
 	/**
 	 * @param node the node
-	 * @param streamer its streamer
-	 * @param streamerSettings the settings the streamer was built with (pool limits), or {@code null} when unknown
-	 * (an application's own streamer without a {@code StreamerSettings} bean): the limits then show as {@code null}
+	 * @param streamer its streamer (the pool limits are read from it)
 	 * @param listeners the listeners, if any
 	 */
-	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, StreamerSettings streamerSettings,
-			ObjectProvider<ChaskiListenerRegistry> listeners) {
+	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners) {
 		this.node = node;
 		this.streamer = streamer;
-		this.streamerSettings = streamerSettings;
 		this.listeners = listeners;
 	}
 
@@ -67,7 +61,7 @@ public class ChaskiEndpoint {
 						this.node.isRoot(), this.node.isRunning()),
 				peers.stream().sorted(Comparator.comparing(PeerInfo::name)).map(PeerReport::of).toList(),
 				new TreeSet<>(this.node.subscriptions()),
-				PoolReport.of(stats, this.streamerSettings),
+				PoolReport.of(stats, this.streamer.settings()),
 				new QueueReport(peers.stream().mapToLong(PeerInfo::queuedMessages).sum(),
 						peers.stream().mapToLong(PeerInfo::droppedMessages).sum(), stats.backlog(),
 						stats.subscriberDrops()),
@@ -133,19 +127,16 @@ public class ChaskiEndpoint {
 
 	/**
 	 * @param origins origin nodes remembered now
-	 * @param maxOrigins most origin nodes remembered, {@code null} when the streamer's settings are unknown
-	 * @param idsPerOrigin recent ids remembered per origin, {@code null} when unknown
-	 * @param ttl how long an origin is remembered after its last message, {@code null} when unknown
+	 * @param maxOrigins most origin nodes remembered
+	 * @param idsPerOrigin recent ids remembered per origin
+	 * @param ttl how long an origin is remembered after its last message
 	 * @param duplicatesDropped messages dropped as already seen
 	 */
-	public record PoolReport(long origins, Integer maxOrigins, Integer idsPerOrigin, Duration ttl,
-			long duplicatesDropped) {
+	public record PoolReport(long origins, int maxOrigins, int idsPerOrigin, Duration ttl, long duplicatesDropped) {
 
 		static PoolReport of(StreamerStats stats, StreamerSettings settings) {
-			return (settings != null)
-					? new PoolReport(stats.poolOrigins(), settings.poolOrigins(), settings.poolSize(), settings.poolTtl(),
-							stats.duplicates())
-					: new PoolReport(stats.poolOrigins(), null, null, null, stats.duplicates());
+			return new PoolReport(stats.poolOrigins(), settings.poolOrigins(), settings.poolSize(), settings.poolTtl(),
+					stats.duplicates());
 		}
 
 	}

@@ -90,6 +90,11 @@ public final class ChaskiStreamer implements AutoCloseable {
 		return this.node;
 	}
 
+	/** @return the settings this streamer runs with (hop limit, duplicate filter, buffer sizes) */
+	public StreamerSettings settings() {
+		return this.settings;
+	}
+
 	/** @return the codec for payloads */
 	public PayloadCodec codec() {
 		return this.codec;

@@ -247,12 +247,11 @@ class ChaskiAutoConfigurationTests {
 		exposed.run(context -> assertThat(pool(context).idsPerOrigin()).isEqualTo(128));
 		exposed.withUserConfiguration(OwnStreamer.class).run(context -> {
 			assertThat(context).hasSingleBean(ChaskiStreamer.class).doesNotHaveBean(StreamerSettings.class);
-			assertThat(pool(context).idsPerOrigin()).as("unknown, not the unused property").isNull();
-			assertThat(pool(context).maxOrigins()).isNull();
-			assertThat(pool(context).ttl()).isNull();
+			assertThat(pool(context).idsPerOrigin()).as("the user's streamer, not the unused property")
+				.isEqualTo(OwnStreamer.SETTINGS.poolSize());
+			assertThat(pool(context).maxOrigins()).isEqualTo(OwnStreamer.SETTINGS.poolOrigins());
+			assertThat(pool(context).ttl()).isEqualTo(OwnStreamer.SETTINGS.poolTtl());
 		});
-		exposed.withUserConfiguration(OwnStreamer.class).withBean(StreamerSettings.class, () -> OwnStreamer.SETTINGS)
-			.run(context -> assertThat(pool(context).idsPerOrigin()).isEqualTo(OwnStreamer.SETTINGS.poolSize()));
 	}
 
 	@Test
