@@ -482,6 +482,11 @@ public final class ChaskiNode implements AutoCloseable {
 			onClosed(connection);
 		}
 
+		@Override
+		public void rejected(String peer, String reason) {
+			ChaskiNode.this.stats.rejectedConnections.increment();
+		}
+
 	}
 
 	/**

@@ -209,8 +209,9 @@ public final class TcpTransport {
 			catch (RuntimeException ex) {
 				Throwable cause = (ex instanceof UncheckedIOException && ex.getCause() != null) ? ex.getCause() : ex;
 				if (cause instanceof WireFormatException || cause instanceof EOFException) {
-					log.warn("Closing connection with {}:{}: {}", tcp.getHostAddress(), tcp.getPort(),
-							cause.getMessage());
+					String peer = tcp.getHostAddress() + ":" + tcp.getPort();
+					log.warn("Closing connection with {}: {}", peer, cause.getMessage());
+					TcpTransport.this.handler.rejected(peer, cause.getMessage());
 					// closed here, Spring Integration takes the failure for a close and does not log it at ERROR
 					tcp.close();
 				}

@@ -25,4 +25,12 @@ public interface TransportHandler {
 	 */
 	void closed(Connection connection);
 
+	/**
+	 * The transport closed a connection for bytes that are not a valid frame (bad magic or version, too large,
+	 * truncated) and logged why. The connection may already be gone when this is called.
+	 * @param peer the other end, {@code host:port}
+	 * @param reason what was wrong
+	 */
+	void rejected(String peer, String reason);
+
 }

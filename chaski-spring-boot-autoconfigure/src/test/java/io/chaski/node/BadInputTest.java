@@ -141,6 +141,8 @@ class BadInputTest {
 			.untilAsserted(() -> assertThat(this.logs.messages(ch.qos.logback.classic.Level.WARN))
 				.anySatisfy(line -> assertThat(line).contains(bad.logged())));
 		await().atMost(Duration.ofSeconds(5)).until(() -> node.peers().size() == 1);
+		await("the rejection counted").atMost(Duration.ofSeconds(5))
+			.until(() -> node.stats().rejectedConnections() == 1);
 
 		// the node still serves its other peer, both ways
 		assertThat(node.isRunning()).isTrue();

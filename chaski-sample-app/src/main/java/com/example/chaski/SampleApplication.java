@@ -1,4 +1,4 @@
-package io.chaski.sample;
+package com.example.chaski;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

@@ -1,4 +1,4 @@
-package io.chaski.sample;
+package com.example.chaski;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.chaski.sample;
+package com.example.chaski;
 
 /**
  * A reading above the alert threshold, published by the node that noticed it.

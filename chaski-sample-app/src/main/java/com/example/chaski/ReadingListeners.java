@@ -1,4 +1,4 @@
-package io.chaski.sample;
+package com.example.chaski;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
