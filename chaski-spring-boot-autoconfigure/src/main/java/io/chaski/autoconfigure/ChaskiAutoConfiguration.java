@@ -53,8 +53,8 @@ public class ChaskiAutoConfiguration {
 	}
 
 	/**
-	 * The streamer's settings ({@code chaski.streamer.*}), which the endpoint reports too. Declared before the
-	 * streamer so that it backs off when the application brings its own streamer, whose settings it cannot know.
+	 * The streamer's settings ({@code chaski.streamer.*}); a bean so an application can replace them alone. It
+	 * backs off when the application brings its own streamer, which carries its own settings.
 	 */
 	@Bean
 	@ConditionalOnMissingBean({ StreamerSettings.class, ChaskiStreamer.class })
