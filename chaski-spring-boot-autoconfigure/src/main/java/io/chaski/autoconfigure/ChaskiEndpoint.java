@@ -159,7 +159,7 @@ public class ChaskiEndpoint {
 	 * @param bytesOut bytes sent
 	 * @param framesIn frames received
 	 * @param framesOut frames sent
-	 * @param rejectedConnections connections closed for protocol violations
+	 * @param rejectedConnections connections closed for bad frames or protocol violations
 	 * @param reconnects successful reconnections
 	 */
 	public record TrafficReport(long published, long received, long relayed, long bytesIn, long bytesOut,
