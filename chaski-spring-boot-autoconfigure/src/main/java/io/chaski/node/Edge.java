@@ -114,16 +114,32 @@ public final class Edge {
 	}
 
 	/**
-	 * Queues a message for the peer, applying the overflow policy when the queue is full.
+	 * Queues a message this node publishes, applying the overflow policy when the queue is full
+	 * ({@link OverflowPolicy#WAIT} may hold the caller up to the send timeout).
 	 * @param envelope the message
 	 * @return whether it was queued (a refusal or a drop has been counted)
 	 */
 	public boolean offer(Envelope envelope) {
+		return offer(envelope, true);
+	}
+
+	/**
+	 * Queues a message relayed for another node. Never waits, whatever the policy: the caller is the I/O
+	 * thread of another connection, which must go on serving it. Under {@link OverflowPolicy#WAIT} a full
+	 * queue refuses the relay at once (counted).
+	 * @param envelope the message
+	 * @return whether it was queued
+	 */
+	public boolean offerRelay(Envelope envelope) {
+		return offer(envelope, false);
+	}
+
+	private boolean offer(Envelope envelope, boolean mayWait) {
 		if (this.closed) {
 			return false;
 		}
 		try {
-			return this.queue.offer(envelope);
+			return this.queue.offer(envelope, mayWait);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -52,13 +52,16 @@ final class OutboundQueue {
 	/**
 	 * Queues a message, applying the overflow policy when the queue is full.
 	 * @param envelope the message
+	 * @param mayWait whether the caller may be held up by {@link OverflowPolicy#WAIT}; relays on I/O threads
+	 * may not (waiting there would stall everything arriving on that connection), so for them WAIT refuses
+	 * at once like {@link OverflowPolicy#FAIL}
 	 * @return whether it was queued; a refusal or a dropped older message has been counted
 	 * @throws InterruptedException if a producer waiting for room is interrupted
 	 */
-	boolean offer(Envelope envelope) throws InterruptedException {
+	boolean offer(Envelope envelope, boolean mayWait) throws InterruptedException {
 		this.lock.lock();
 		try {
-			if (this.pending.size() + this.inFlight >= this.capacity && !makeRoom()) {
+			if (this.pending.size() + this.inFlight >= this.capacity && !makeRoom(mayWait)) {
 				this.onDrop.run();
 				return false;
 			}
@@ -72,7 +75,7 @@ final class OutboundQueue {
 	}
 
 	/** @return whether there is room now; called with the lock held and the queue full */
-	private boolean makeRoom() throws InterruptedException {
+	private boolean makeRoom(boolean mayWait) throws InterruptedException {
 		switch (this.policy) {
 			case DROP_OLDEST -> {
 				while (this.pending.size() + this.inFlight >= this.capacity && this.pending.pollFirst() != null) {
@@ -80,7 +83,7 @@ final class OutboundQueue {
 				}
 			}
 			case WAIT -> {
-				long remaining = this.sendTimeoutNanos;
+				long remaining = mayWait ? this.sendTimeoutNanos : 0;
 				while (this.pending.size() + this.inFlight >= this.capacity && remaining > 0) {
 					remaining = this.hasRoom.awaitNanos(remaining);
 				}

@@ -5,7 +5,10 @@ package io.chaski.node;
  */
 public enum OverflowPolicy {
 
-	/** Wait up to the send timeout for space, then drop the new message. Slows a fast publisher down. */
+	/**
+	 * Wait up to the send timeout for space, then drop the new message. Slows a fast publisher down; messages
+	 * relayed for other nodes never wait and are refused at once when the queue is full.
+	 */
 	WAIT,
 
 	/** Drop the oldest queued message to make room: fresh data wins. */

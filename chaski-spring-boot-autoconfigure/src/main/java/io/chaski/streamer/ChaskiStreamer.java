@@ -263,7 +263,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 			if (next == null) {
 				next = envelope.withHopsLeft(envelope.hopsLeft() - 1);
 			}
-			if (edge.offer(next)) {
+			if (edge.offerRelay(next)) {
 				this.relayed.increment();
 			}
 			else {

@@ -76,6 +76,19 @@ class EdgeOverflowTest {
 	}
 
 	@Test
+	void relaysNeverWaitEvenUnderTheWaitPolicy() {
+		Edge edge = edge(OverflowPolicy.WAIT, Duration.ofSeconds(30));
+		for (int i = 1; i <= CAPACITY; i++) {
+			assertThat(edge.offerRelay(message(i))).isTrue();
+		}
+		long start = System.nanoTime();
+		assertThat(edge.offerRelay(message(5))).as("refused at once, not after the 30 s send timeout").isFalse();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+		assertThat(this.stats.dropped()).isEqualTo(1);
+		assertThat(queued(edge)).containsExactly(1L, 2L, 3L, 4L);
+	}
+
+	@Test
 	void aClosedEdgeTakesNothing() {
 		Edge edge = edge(OverflowPolicy.WAIT, Duration.ofSeconds(30));
 		edge.close();
