@@ -1,6 +1,7 @@
 package io.chaski.streamer;
 
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -167,6 +168,9 @@ public final class ChaskiStreamer implements AutoCloseable {
 	 * @return the subscription; close it to stop
 	 */
 	public <T> ChaskiSubscription<T> subscribe(String topic, Type payloadType) {
+		if (topic == null || topic.isBlank()) {
+			throw new IllegalArgumentException("topic must not be blank");
+		}
 		ChaskiSubscription<T> subscription = new ChaskiSubscription<>(topic, payloadType, this.codec,
 				this.settings.subscriberQueueCapacity(), this::unsubscribe);
 		this.byTopic.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(subscription);
@@ -201,13 +205,13 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	/** @return counters for metrics and the actuator endpoint */
 	public StreamerStats stats() {
+		List<ChaskiSubscription<?>> all = new ArrayList<>(this.everyTopic);
+		this.byTopic.values().forEach(all::addAll);
 		long backlog = 0;
 		long subscriberDrops = 0;
-		for (List<ChaskiSubscription<?>> list : this.byTopic.values()) {
-			for (ChaskiSubscription<?> subscription : list) {
-				backlog += subscription.backlog();
-				subscriberDrops += subscription.droppedCount();
-			}
+		for (ChaskiSubscription<?> subscription : all) {
+			backlog += subscription.backlog();
+			subscriberDrops += subscription.droppedCount();
 		}
 		return new StreamerStats(this.published.sum(), this.received.sum(), this.duplicates.sum(), this.relayed.sum(),
 				this.pool.size(), backlog, subscriberDrops);
