@@ -11,6 +11,7 @@ import java.util.List;
  */
 public record ConsumerBinding(String beanName, List<String> topics, Integer concurrency) {
 
+	/** Validates the components; see the record description. */
 	public ConsumerBinding {
 		topics = List.copyOf(topics);
 	}

@@ -34,7 +34,7 @@ import io.chaski.transport.TransportMode;
  * @param reconnect Reconnection to lost peers and to seeds that are not up yet.
  * @param queue The outbound queue of each peer.
  * @param streamer Topic publish/subscribe.
- * @param listener @ChaskiListener methods, functional consumers and message events.
+ * @param listener Methods annotated with ChaskiListener, functional consumers and message events.
  * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type)
  * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
  */
@@ -46,6 +46,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
 		@Valid @DefaultValue Listener listener, Map<String, @Valid Binding> bindings) {
 
+	/** Validates the components; see the record description. */
 	public ChaskiProperties {
 		bindings = (bindings != null) ? Map.copyOf(bindings) : Map.of();
 	}
@@ -104,6 +105,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 			@DefaultValue List<@NotBlank String> subscriptions, @DefaultValue("false") boolean root,
 			@DefaultValue("0s") Duration idleTimeout, @DefaultValue("2s") Duration shutdownTimeout) {
 
+		/** Validates the components; invalid values fail startup naming the property. */
 		public Node {
 			PropertyChecks.notNegative(idleTimeout, "chaski.node.idle-timeout");
 			PropertyChecks.notNegative(shutdownTimeout, "chaski.node.shutdown-timeout");
@@ -119,6 +121,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 */
 	public record Discovery(@DefaultValue List<String> seeds) {
 
+		/** Validates the components; invalid values fail startup naming the property. */
 		public Discovery {
 			for (String seed : seeds) {
 				PropertyChecks.check(() -> PeerAddress.parse(seed), "chaski.discovery.seeds");
@@ -141,6 +144,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 			@DefaultValue("blocking") @NotNull TransportMode mode, @DefaultValue("5s") Duration connectTimeout,
 			@DefaultValue("5s") Duration handshakeTimeout) {
 
+		/** Validates the components; invalid values fail startup naming the property. */
 		public Transport {
 			PropertyChecks.between(maxFrameSize, DataSize.ofKilobytes(1), DataSize.ofBytes(Integer.MAX_VALUE - 8),
 					"chaski.transport.max-frame-size");
@@ -162,6 +166,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	public record KeepAlive(@DefaultValue("5s") Duration interval, @DefaultValue("3") @Min(1) int maxMissed,
 			@DefaultValue("5s") Duration pingTimeout) {
 
+		/** Validates the components; invalid values fail startup naming the property. */
 		public KeepAlive {
 			PropertyChecks.notNegative(interval, "chaski.keep-alive.interval");
 			PropertyChecks.positive(pingTimeout, "chaski.keep-alive.ping-timeout");
@@ -179,6 +184,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	public record Reconnect(@DefaultValue("10") @Min(0) int attempts, @DefaultValue("500ms") Duration initialBackoff,
 			@DefaultValue("30s") Duration maxBackoff) {
 
+		/** Validates the components; invalid values fail startup naming the property. */
 		public Reconnect {
 			PropertyChecks.positive(initialBackoff, "chaski.reconnect.initial-backoff");
 			PropertyChecks.positive(maxBackoff, "chaski.reconnect.max-backoff");
@@ -199,6 +205,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	public record Queue(@DefaultValue("65536") @Min(1) int capacity,
 			@DefaultValue("wait") @NotNull OverflowPolicy overflowPolicy, @DefaultValue("5s") Duration sendTimeout) {
 
+		/** Validates the components; invalid values fail startup naming the property. */
 		public Queue {
 			PropertyChecks.positive(sendTimeout, "chaski.queue.send-timeout");
 		}
@@ -228,6 +235,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	public record Pool(@DefaultValue("65536") @Min(64) @Max(16777216) int size,
 			@DefaultValue("10000") @Min(1) int origins, @DefaultValue("60s") Duration ttl) {
 
+		/** Validates the components; invalid values fail startup naming the property. */
 		public Pool {
 			PropertyChecks.positive(ttl, "chaski.streamer.pool.ttl");
 		}
@@ -235,7 +243,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	}
 
 	/**
-	 * @ChaskiListener methods, functional consumers and message events.
+	 * Methods annotated with ChaskiListener, functional consumers and message events.
 	 *
 	 * @param concurrency Threads that invoke each listener for each of its topics, unless the listener sets
 	 * its own; 1 keeps messages in order.
@@ -246,7 +254,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	}
 
 	/**
-	 * Binds a Consumer<ChaskiMessage<T>> (or Consumer<T>) bean to topics.
+	 * Binds a Consumer bean (of ChaskiMessage or of a payload type) to topics.
 	 *
 	 * @param topics Topics the consumer receives.
 	 * @param concurrency Threads per topic; defaults to chaski.listener.concurrency.

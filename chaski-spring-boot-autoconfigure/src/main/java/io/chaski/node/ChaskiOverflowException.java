@@ -8,6 +8,7 @@ public class ChaskiOverflowException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** @param message which message was refused, and by how many peers */
 	public ChaskiOverflowException(String message) {
 		super(message);
 	}

@@ -37,6 +37,7 @@ public record NodeSettings(String name, String bindHost, int port, String advert
 		int reconnectAttempts, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration idleTimeout,
 		int outboundQueueCapacity, OverflowPolicy overflowPolicy, Duration sendTimeout, Duration shutdownTimeout) {
 
+	/** Validates the components; see the record description. */
 	public NodeSettings {
 		subscriptions = Set.copyOf(subscriptions);
 		require(name != null && !name.isBlank(), "name must not be blank");

@@ -17,6 +17,7 @@ public record PeerAddress(String name, String host, int port) {
 	private static final Pattern FORMAT = Pattern
 		.compile("^(?:\\*?([^@\\s]+)@)?(?:\\[([0-9A-Fa-f:.%\\w]+)]|([^:\\[\\]\\s@]+)):(\\d{1,5})$");
 
+	/** Validates the components; see the record description. */
 	public PeerAddress {
 		Objects.requireNonNull(host, "host");
 		if (host.isBlank()) {

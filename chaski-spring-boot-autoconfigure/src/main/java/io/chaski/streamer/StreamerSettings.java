@@ -20,6 +20,7 @@ public record StreamerSettings(int hopLimit, int poolSize, int poolOrigins, Dura
 	public static final StreamerSettings DEFAULTS = new StreamerSettings(16, 65_536, 10_000, Duration.ofSeconds(60),
 			10_000);
 
+	/** Validates the components; see the record description. */
 	public StreamerSettings {
 		if (hopLimit < 1 || hopLimit > Envelope.MAX_HOPS) {
 			throw new IllegalArgumentException("hopLimit must be 1.." + Envelope.MAX_HOPS + " but was " + hopLimit);

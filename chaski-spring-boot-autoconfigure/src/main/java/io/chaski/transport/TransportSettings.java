@@ -14,6 +14,7 @@ import java.time.Duration;
 public record TransportSettings(String bindHost, int port, int maxFrameBytes, TransportMode mode,
 		Duration connectTimeout) {
 
+	/** Validates the components; see the record description. */
 	public TransportSettings {
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("port must be 0..65535 but was " + port);

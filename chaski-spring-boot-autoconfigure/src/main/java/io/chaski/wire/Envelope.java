@@ -27,6 +27,7 @@ public record Envelope(EnvelopeKind kind, UUID origin, long id, int hopsLeft, lo
 
 	private static final byte[] EMPTY = new byte[0];
 
+	/** Validates the components; see the record description. */
 	public Envelope {
 		Objects.requireNonNull(kind, "kind");
 		Objects.requireNonNull(origin, "origin");

@@ -9,6 +9,7 @@ public class WireFormatException extends IOException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** @param message what is wrong with the bytes */
 	public WireFormatException(String message) {
 		super(message);
 	}
