@@ -2,7 +2,6 @@ package io.chaski.autoconfigure;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -122,27 +121,25 @@ public class ChaskiMetrics implements MeterBinder {
 
 		@Override
 		public void published(String topic, int payloadBytes) {
-			counter(this.published, topic, t -> Counter.builder("chaski.messages.published")
-				.description("Messages published by this node")
-				.tag("topic", t)
-				.register(this.registry)).increment();
+			counter(this.published, topic, "chaski.messages.published", "Messages published by this node", Tags.empty())
+				.increment();
 		}
 
 		@Override
 		public void received(String topic, int payloadBytes) {
-			counter(this.received, topic, t -> Counter.builder("chaski.messages.received")
-				.description("Messages from peers accepted by this node")
-				.tag("topic", t)
-				.register(this.registry)).increment();
+			counter(this.received, topic, "chaski.messages.received", "Messages from peers accepted by this node",
+					Tags.empty())
+				.increment();
 		}
 
 		@Override
 		public void dropped(String topic, String reason) {
-			Map<String, Counter> byTopic = this.dropped.computeIfAbsent(reason, r -> new ConcurrentHashMap<>());
-			counter(byTopic, topic, t -> Counter.builder("chaski.messages.dropped")
-				.description("Messages dropped, by reason")
-				.tags(Tags.of("topic", t, "reason", reason))
-				.register(this.registry)).increment();
+			Map<String, Counter> byTopic = this.dropped.get(reason);
+			if (byTopic == null) {
+				byTopic = this.dropped.computeIfAbsent(reason, r -> new ConcurrentHashMap<>());
+			}
+			counter(byTopic, topic, "chaski.messages.dropped", "Messages dropped, by reason", Tags.of("reason", reason))
+				.increment();
 		}
 
 		@Override
@@ -168,10 +165,19 @@ public class ChaskiMetrics implements MeterBinder {
 			}
 		}
 
-		private Counter counter(Map<String, Counter> counters, String topic, Function<String, Counter> create) {
+		/**
+		 * The counter of a topic; called per message, so the common case is one map lookup and the meter is
+		 * built only the first time (topics beyond the cap share one counter).
+		 */
+		private Counter counter(Map<String, Counter> counters, String topic, String name, String description,
+				Tags tags) {
 			Counter counter = counters.get(topic);
 			if (counter == null) {
-				counter = counters.computeIfAbsent((counters.size() < MAX_TOPIC_TAGS) ? topic : OTHER_TOPICS, create);
+				String tag = (counters.size() < MAX_TOPIC_TAGS) ? topic : OTHER_TOPICS;
+				counter = counters.computeIfAbsent(tag, t -> Counter.builder(name)
+					.description(description)
+					.tags(tags.and("topic", t))
+					.register(this.registry));
 			}
 			return counter;
 		}
