@@ -270,7 +270,9 @@ public final class TcpTransport {
 	/*
 	 * Spring Integration's NIO factories close their selector before marking themselves inactive, so the
 	 * selector thread logged "Selector closed" at ERROR, with a stack trace, at every stop and every closed
-	 * outgoing connection. These report inactive from the moment stop() begins.
+	 * outgoing connection. These report inactive from the moment stop() begins. One subclass per factory class,
+	 * as Java has no mixins; calling Spring Integration's setActive(false) early instead is not an option, its
+	 * task executor lookup then fails while a read is still completing.
 	 */
 
 	private static final class QuietNioServer extends TcpNioServerConnectionFactory {
