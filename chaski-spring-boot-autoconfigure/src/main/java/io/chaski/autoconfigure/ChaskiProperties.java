@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
+import io.chaski.security.ClusterSecret;
 import io.chaski.streamer.StreamerSettings;
 import io.chaski.transport.TransportMode;
 
@@ -35,6 +36,7 @@ import io.chaski.transport.TransportMode;
  * @param queue The outbound queue of each peer.
  * @param streamer Topic publish/subscribe.
  * @param listener Methods annotated with ChaskiListener, functional consumers and message events.
+ * @param security Who may join the mesh.
  * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type)
  * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
  */
@@ -44,7 +46,8 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		@Valid @DefaultValue Discovery discovery, @Valid @DefaultValue Transport transport,
 		@Valid @DefaultValue KeepAlive keepAlive, @Valid @DefaultValue Reconnect reconnect,
 		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
-		@Valid @DefaultValue Listener listener, Map<String, @Valid Binding> bindings) {
+		@Valid @DefaultValue Listener listener, @Valid @DefaultValue Security security,
+		Map<String, @Valid Binding> bindings) {
 
 	/** Validates the components; see the record description. */
 	public ChaskiProperties {
@@ -70,6 +73,12 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 			.transportMode(this.transport.mode())
 			.connectTimeout(this.transport.connectTimeout())
 			.handshakeTimeout(this.transport.handshakeTimeout())
+			.maxPeers(this.transport.maxPeers())
+			.maxPendingConnections(this.transport.maxPendingConnections())
+			.listenBacklog(this.transport.backlog())
+			.handshakeMaxFrameBytes((int) this.transport.handshakeMaxFrameSize().toBytes())
+			.clusterSecret(this.security.clusterSecret())
+			.protectedMode(this.security.protectedMode())
 			.keepAliveInterval(this.keepAlive.interval())
 			.maxMissedPings(this.keepAlive.maxMissed())
 			.pingTimeout(this.keepAlive.pingTimeout())
@@ -139,10 +148,18 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * or NIO sockets, a selector for all (for hubs with very many peers; slower per connection).
 	 * @param connectTimeout Limit for opening a TCP connection.
 	 * @param handshakeTimeout Limit for the handshake after a TCP connection opened.
+	 * @param maxPeers Most peers connected at once; further handshakes are refused.
+	 * @param maxPendingConnections Most connections awaiting their handshake at once; when a new one arrives
+	 * beyond that, the oldest waiting one is closed.
+	 * @param backlog Listen backlog of the server socket: connections the operating system queues before they
+	 * are accepted.
+	 * @param handshakeMaxFrameSize Largest frame accepted on a connection before its handshake is complete.
 	 */
 	public record Transport(@DefaultValue("4MB") DataSize maxFrameSize, @DefaultValue("64KB") DataSize batchFrameSize,
 			@DefaultValue("blocking") @NotNull TransportMode mode, @DefaultValue("5s") Duration connectTimeout,
-			@DefaultValue("5s") Duration handshakeTimeout) {
+			@DefaultValue("5s") Duration handshakeTimeout, @DefaultValue("1024") @Min(1) int maxPeers,
+			@DefaultValue("64") @Min(1) int maxPendingConnections, @DefaultValue("256") @Min(1) int backlog,
+			@DefaultValue("16KB") DataSize handshakeMaxFrameSize) {
 
 		/** Validates the components; invalid values fail startup naming the property. */
 		public Transport {
@@ -152,6 +169,8 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 					"chaski.transport.batch-frame-size");
 			PropertyChecks.positive(connectTimeout, "chaski.transport.connect-timeout");
 			PropertyChecks.positive(handshakeTimeout, "chaski.transport.handshake-timeout");
+			PropertyChecks.between(handshakeMaxFrameSize, DataSize.ofKilobytes(1), maxFrameSize,
+					"chaski.transport.handshake-max-frame-size");
 		}
 
 	}
@@ -251,6 +270,31 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 */
 	public record Listener(@DefaultValue("1") @Min(1) @Max(256) int concurrency,
 			@DefaultValue("true") boolean events) {
+	}
+
+	/**
+	 * Who may join the mesh.
+	 *
+	 * @param clusterSecret Secret every member must prove in the handshake (HMAC-SHA256 challenge-response,
+	 * never sent itself); at least 16 characters. Without it, anyone who reaches the port can join.
+	 * @param protectedMode Whether a node listening on a non-loopback address without a cluster secret refuses
+	 * to start; set to false to run an open mesh on purpose.
+	 */
+	public record Security(String clusterSecret, @DefaultValue("true") boolean protectedMode) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Security {
+			PropertyChecks.require(clusterSecret == null || clusterSecret.isEmpty()
+					|| clusterSecret.length() >= ClusterSecret.MIN_LENGTH, "chaski.security.cluster-secret",
+					"must be at least " + ClusterSecret.MIN_LENGTH + " characters long");
+		}
+
+		@Override
+		public String toString() {
+			return "Security[clusterSecret=" + ((this.clusterSecret != null) ? "******" : "none") + ", protectedMode="
+					+ this.protectedMode + "]";
+		}
+
 	}
 
 	/**

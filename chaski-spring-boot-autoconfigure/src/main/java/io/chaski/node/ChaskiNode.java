@@ -24,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.security.ClusterSecret;
 import io.chaski.transport.Connection;
 import io.chaski.transport.TcpTransport;
 import io.chaski.transport.TransportHandler;
@@ -538,6 +539,18 @@ public final class ChaskiNode implements AutoCloseable {
 
 		private Duration shutdownTimeout = Duration.ofSeconds(2);
 
+		private int maxPeers = 1024;
+
+		private int maxPendingConnections = 64;
+
+		private int listenBacklog = 256;
+
+		private int handshakeMaxFrameBytes = 16 * 1024;
+
+		private ClusterSecret clusterSecret;
+
+		private boolean protectedMode = true;
+
 		private Builder() {
 		}
 
@@ -673,13 +686,58 @@ public final class ChaskiNode implements AutoCloseable {
 			return this;
 		}
 
+		/** @param value most peers at once; default 1024 @return this */
+		public Builder maxPeers(int value) {
+			this.maxPeers = value;
+			return this;
+		}
+
+		/** @param value most connections awaiting their handshake; default 64 @return this */
+		public Builder maxPendingConnections(int value) {
+			this.maxPendingConnections = value;
+			return this;
+		}
+
+		/** @param value listen backlog of the server socket; default 256 @return this */
+		public Builder listenBacklog(int value) {
+			this.listenBacklog = value;
+			return this;
+		}
+
+		/** @param value largest frame before the handshake completes; default 16 KiB @return this */
+		public Builder handshakeMaxFrameBytes(int value) {
+			this.handshakeMaxFrameBytes = value;
+			return this;
+		}
+
+		/**
+		 * @param value secret every peer must prove in the handshake (at least 16 characters); default none
+		 * @return this
+		 */
+		public Builder clusterSecret(String value) {
+			this.clusterSecret = (value == null || value.isEmpty()) ? null : ClusterSecret.of(value);
+			return this;
+		}
+
+		/**
+		 * @param value whether a non-loopback bind without a cluster secret (or TLS) refuses to start; default
+		 * true
+		 * @return this
+		 */
+		public Builder protectedMode(boolean value) {
+			this.protectedMode = value;
+			return this;
+		}
+
 		/** @return the settings these values make, validated */
 		public NodeSettings settings() {
 			return new NodeSettings(this.name, this.bindHost, this.port, this.advertisedHost, this.subscriptions,
 					this.root, this.maxFrameBytes, this.batchFrameBytes, this.transportMode, this.connectTimeout,
 					this.handshakeTimeout, this.keepAliveInterval, this.maxMissedPings, this.pingTimeout,
 					this.reconnectAttempts, this.reconnectInitialBackoff, this.reconnectMaxBackoff, this.idleTimeout,
-					this.outboundQueueCapacity, this.overflowPolicy, this.sendTimeout, this.shutdownTimeout);
+					this.outboundQueueCapacity, this.overflowPolicy, this.sendTimeout, this.shutdownTimeout,
+					this.maxPeers, this.maxPendingConnections, this.listenBacklog, this.handshakeMaxFrameBytes,
+					this.clusterSecret, this.protectedMode);
 		}
 
 		/** @return a node (not started) */

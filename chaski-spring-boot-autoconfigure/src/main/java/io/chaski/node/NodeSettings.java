@@ -3,6 +3,7 @@ package io.chaski.node;
 import java.time.Duration;
 import java.util.Set;
 
+import io.chaski.security.ClusterSecret;
 import io.chaski.transport.TransportMode;
 
 /**
@@ -30,12 +31,21 @@ import io.chaski.transport.TransportMode;
  * @param overflowPolicy what a full outbound queue does
  * @param sendTimeout how long {@link OverflowPolicy#WAIT} waits for queue space
  * @param shutdownTimeout how long {@code stop()} waits to flush queued messages before saying goodbye
+ * @param maxPeers most peers (handshaken connections) at once; further handshakes are refused
+ * @param maxPendingConnections most connections awaiting their handshake at once; the oldest is closed to make
+ * room for a new one
+ * @param listenBacklog the listen backlog of the server socket
+ * @param handshakeMaxFrameBytes largest frame accepted before a connection's handshake is complete
+ * @param clusterSecret shared secret peers prove in the handshake; {@code null} admits any peer
+ * @param protectedMode whether start refuses a non-loopback bind without a cluster secret
  */
 public record NodeSettings(String name, String bindHost, int port, String advertisedHost, Set<String> subscriptions,
 		boolean root, int maxFrameBytes, int batchFrameBytes, TransportMode transportMode, Duration connectTimeout,
 		Duration handshakeTimeout, Duration keepAliveInterval, int maxMissedPings, Duration pingTimeout,
 		int reconnectAttempts, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration idleTimeout,
-		int outboundQueueCapacity, OverflowPolicy overflowPolicy, Duration sendTimeout, Duration shutdownTimeout) {
+		int outboundQueueCapacity, OverflowPolicy overflowPolicy, Duration sendTimeout, Duration shutdownTimeout,
+		int maxPeers, int maxPendingConnections, int listenBacklog, int handshakeMaxFrameBytes, ClusterSecret clusterSecret,
+		boolean protectedMode) {
 
 	/** Validates the components; see the record description. */
 	public NodeSettings {
@@ -59,6 +69,16 @@ public record NodeSettings(String name, String bindHost, int port, String advert
 		require(!keepAliveInterval.isNegative() && !idleTimeout.isNegative() && !shutdownTimeout.isNegative(),
 				"durations must not be negative");
 		require(overflowPolicy != null && transportMode != null, "overflowPolicy and transportMode are required");
+		require(maxPeers >= 1, "maxPeers must be at least 1 but was " + maxPeers);
+		require(maxPendingConnections >= 1, "maxPendingConnections must be at least 1 but was " + maxPendingConnections);
+		require(listenBacklog >= 1, "listenBacklog must be at least 1 but was " + listenBacklog);
+		require(handshakeMaxFrameBytes >= 1024 && handshakeMaxFrameBytes <= maxFrameBytes,
+				"handshakeMaxFrameBytes must be 1024..maxFrameBytes but was " + handshakeMaxFrameBytes);
+	}
+
+	/** @return whether a cluster secret is set (peers must prove it in the handshake) */
+	public boolean authenticated() {
+		return this.clusterSecret != null;
 	}
 
 	private static void require(boolean condition, String message) {

@@ -149,7 +149,8 @@ class ChaskiAutoConfigurationTests {
 						java.util.Set.of("a", "b"), true, 1024 * 1024, 16 * 1024, TransportMode.BLOCKING,
 						Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(250), 5, Duration.ofSeconds(1),
 						0, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1), 128,
-						OverflowPolicy.DROP_OLDEST, Duration.ofMillis(50), Duration.ofMillis(300)));
+						OverflowPolicy.DROP_OLDEST, Duration.ofMillis(50), Duration.ofMillis(300), 1024, 64, 256,
+						16 * 1024, null, true));
 				ChaskiProperties properties = context.getBean(ChaskiProperties.class);
 				assertThat(properties.streamerSettings().hopLimit()).isEqualTo(3);
 				assertThat(properties.streamerSettings().poolSize()).isEqualTo(500);

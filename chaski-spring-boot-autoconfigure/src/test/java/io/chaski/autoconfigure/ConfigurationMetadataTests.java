@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	/** Properties whose default is computed at startup (or that have none): their descriptions say so. */
-	private static final Set<String> NO_STATIC_DEFAULT = Set.of("chaski.node.name", "chaski.node.advertised-host",
+	private static final Set<String> NO_STATIC_DEFAULT = Set.of("chaski.node.name", "chaski.node.advertised-host", "chaski.security.cluster-secret",
 			"chaski.bindings");
 
 	private static final Pattern TABLE_ROW = Pattern
