@@ -2,7 +2,6 @@ package io.chaski.node;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.chaski.security.ClusterSecret;
 import io.chaski.transport.Connection;
 import io.chaski.transport.TcpTransport;
+import io.chaski.transport.TransportException;
 import io.chaski.transport.TransportHandler;
 import io.chaski.transport.TransportMode;
 import io.chaski.transport.TransportSettings;
@@ -117,23 +117,49 @@ public final class ChaskiNode implements AutoCloseable {
 	// ---------------------------------------------------------------- lifecycle
 
 	/**
-	 * Binds the listening socket and starts keep-alive. Returns once the node accepts connections.
+	 * Checks the addresses, binds the listening socket and starts keep-alive. Returns once the node accepts
+	 * connections. A node whose start failed has released its threads and cannot be started again.
 	 * @return this node
+	 * @throws NodeStartupException naming the setting at fault: a bind host that does not resolve or is not this
+	 * machine's, a port that cannot be bound, an advertised host that does not resolve (or none to be found for a
+	 * wildcard bind), or a network-facing bind without a cluster secret in protected mode
 	 */
 	public synchronized ChaskiNode start() {
 		if (this.running) {
 			return this;
 		}
-		this.transport.start();
-		InetSocketAddress bound = this.transport.localAddress();
-		this.advertised = new PeerAddress(this.settings.name(), advertisedHost(bound), bound.getPort());
+		try {
+			InetAddress bindAddress = BindAddress.resolve(this.settings);
+			ProtectedMode.check(this.settings, bindAddress);
+			String advertisedHost = AdvertisedHost.of(this.settings, bindAddress);
+			InetSocketAddress bound = listen();
+			this.advertised = new PeerAddress(this.settings.name(), advertisedHost, bound.getPort());
+			if (ProtectedMode.isOpen(this.settings, bindAddress)) {
+				log.warn("Node {} listens on {} with protected mode off and no cluster secret: anyone who can reach "
+						+ "the port can join the mesh (chaski.security.protected-mode=false)", name(), bound);
+			}
+		}
+		catch (RuntimeException ex) {
+			this.timer.shutdownNow();
+			this.transport.stop();
+			throw ex;
+		}
 		this.running = true;
 		this.housekeeping.scheduleOn(this.timer);
-		if (!isLoopback(bound.getAddress())) {
-			log.warn("Node {} listens on {} without TLS: anyone who can reach it can join the mesh", name(), bound);
-		}
 		log.info("Node {} ({}) listening on {}", name(), this.id, this.advertised.hostAndPort());
 		return this;
+	}
+
+	private InetSocketAddress listen() {
+		try {
+			this.transport.start();
+		}
+		catch (TransportException ex) {
+			// the host was checked already: what is left is the port (in use, or privileged)
+			throw new NodeStartupException(NodeStartupException.Setting.PORT,
+					"Node " + name() + " could not start: " + ex.getMessage(), ex);
+		}
+		return this.transport.localAddress();
 	}
 
 	/**
@@ -431,26 +457,6 @@ public final class ChaskiNode implements AutoCloseable {
 	}
 
 	// ---------------------------------------------------------------- helpers
-
-	private String advertisedHost(InetSocketAddress bound) {
-		if (this.settings.advertisedHost() != null && !this.settings.advertisedHost().isBlank()) {
-			return this.settings.advertisedHost();
-		}
-		InetAddress address = bound.getAddress();
-		if (!address.isAnyLocalAddress()) {
-			return address.getHostAddress();
-		}
-		try {
-			return InetAddress.getLocalHost().getHostAddress();
-		}
-		catch (UnknownHostException ex) {
-			return InetAddress.getLoopbackAddress().getHostAddress();
-		}
-	}
-
-	private static boolean isLoopback(InetAddress address) {
-		return address.isLoopbackAddress();
-	}
 
 	private static String requireTopic(String topic) {
 		if (topic == null || topic.isBlank() || topic.length() > 1024) {

@@ -1,8 +1,10 @@
 package io.chaski.transport;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +28,6 @@ import org.springframework.integration.ip.tcp.connection.AbstractConnectionFacto
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionExceptionEvent;
-import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
@@ -61,9 +62,6 @@ public final class TcpTransport {
 
 	private AbstractServerConnectionFactory server;
 
-	/** Why the server socket failed (for example: address in use), reported by the factory's thread. */
-	private volatile Throwable serverFailure;
-
 	/**
 	 * @param settings where to listen and how
 	 * @param handler receives connections and frames
@@ -83,24 +81,44 @@ public final class TcpTransport {
 	 * @throws TransportException if the socket cannot bind (address in use, bad host) or does not listen in time
 	 */
 	public void start() {
+		ServerState state = new ServerState();
 		AbstractServerConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
-				? new QuietNioServer(this.settings.port())
-				: new QuietNetServer(this.settings.port());
+				? new QuietNioServer(this.settings.port(), state)
+				: new QuietNetServer(this.settings.port(), state);
 		factory.setLocalAddress(this.settings.bindHost());
 		configure(factory, false);
 		this.server = factory;
 		factory.start();
 		long deadline = System.nanoTime() + this.settings.connectTimeout().toNanos();
 		while (!factory.isListening()) {
-			Throwable failure = this.serverFailure;
-			if (failure != null || System.nanoTime() > deadline) {
+			boolean failed = state.bindFailed();
+			if (failed || System.nanoTime() > deadline) {
 				factory.stop();
 				String where = this.settings.bindHost() + ":" + this.settings.port();
-				throw new TransportException((failure != null) ? "Cannot listen on " + where + ": " + rootMessage(failure)
-						: "Could not listen on " + where + " within " + this.settings.connectTimeout(), failure);
+				IOException reason = failed ? bindFailureReason() : null;
+				throw new TransportException(failed ? "Cannot listen on " + where + ": " + describe(reason)
+						: "Could not listen on " + where + " within " + this.settings.connectTimeout(), reason);
 			}
 			LockSupport.parkNanos(1_000_000);
 		}
+	}
+
+	/**
+	 * Learns why the server could not bind by binding a throwaway socket the same way: Spring Integration keeps
+	 * the exception for its ERROR line with a stack trace, which the quiet servers skip so start reports it once.
+	 */
+	private IOException bindFailureReason() {
+		try (ServerSocket probe = new ServerSocket()) {
+			probe.bind(new InetSocketAddress(this.settings.bindHost(), this.settings.port()));
+			return null;
+		}
+		catch (IOException ex) {
+			return ex;
+		}
+	}
+
+	private static String describe(IOException reason) {
+		return (reason != null) ? rootMessage(reason) : "the address was free again when checked, try again";
 	}
 
 	/** @return whether the server socket is listening */
@@ -244,9 +262,6 @@ public final class TcpTransport {
 	}
 
 	private void onEvent(Object event) {
-		if (event instanceof TcpConnectionServerExceptionEvent failure && !isListening()) {
-			this.serverFailure = failure.getCause();
-		}
 		if (event instanceof TcpConnectionExceptionEvent failure
 				&& failure.getSource() instanceof TcpConnection tcp) {
 			Throwable cause = failure.getCause();
@@ -270,61 +285,116 @@ public final class TcpTransport {
 	/*
 	 * Spring Integration's NIO factories close their selector before marking themselves inactive, so the
 	 * selector thread logged "Selector closed" at ERROR, with a stack trace, at every stop and every closed
-	 * outgoing connection. These report inactive from the moment stop() begins. One subclass per factory class,
-	 * as Java has no mixins; calling Spring Integration's setActive(false) early instead is not an option, its
-	 * task executor lookup then fails while a read is still completing.
+	 * outgoing connection; the blocking server's accept loop logged "Error on ServerSocket" the same way. These
+	 * report inactive from the moment stop() begins. The servers also report inactive to their own thread when
+	 * it asks before listening: that happens only when the bind failed, and Spring Integration would log the
+	 * failure at ERROR with a stack trace; start() reports it once instead. One subclass per factory class, as
+	 * Java has no mixins (their shared state is a ServerState); calling Spring Integration's setActive(false)
+	 * early instead is not an option, its task executor lookup then fails while a read is still completing.
 	 */
 
-	private static final class QuietNioServer extends TcpNioServerConnectionFactory {
+	/** The state both quiet servers keep: whether stop() began, which thread runs the server, whether bind failed. */
+	private static final class ServerState {
 
 		private volatile boolean stopping;
 
-		QuietNioServer(int port) {
+		private volatile Thread serverThread;
+
+		private volatile boolean bindFailed;
+
+		void starting() {
+			this.stopping = false;
+		}
+
+		void stopping() {
+			this.stopping = true;
+		}
+
+		void run(Runnable server) {
+			this.serverThread = Thread.currentThread();
+			try {
+				server.run();
+			}
+			finally {
+				this.serverThread = null;
+			}
+		}
+
+		boolean isActive(boolean listening, boolean active) {
+			if (!listening && !this.stopping && Thread.currentThread() == this.serverThread) {
+				this.bindFailed = true;
+				return false;
+			}
+			return !this.stopping && active;
+		}
+
+		boolean bindFailed() {
+			return this.bindFailed;
+		}
+
+	}
+
+	private static final class QuietNioServer extends TcpNioServerConnectionFactory {
+
+		private final ServerState state;
+
+		QuietNioServer(int port, ServerState state) {
 			super(port);
+			this.state = state;
+		}
+
+		@Override
+		public void run() {
+			this.state.run(super::run);
 		}
 
 		@Override
 		protected boolean isActive() {
-			return !this.stopping && super.isActive();
+			return this.state.isActive(isListening(), super.isActive());
 		}
 
 		@Override
 		public void start() {
-			this.stopping = false;
+			this.state.starting();
 			super.start();
 		}
 
 		@Override
 		public void stop() {
-			this.stopping = true;
+			this.state.stopping();
 			super.stop();
 		}
 
 	}
 
-	/* The blocking server has the same race: its accept loop logged "Error on ServerSocket" at ERROR. */
 	private static final class QuietNetServer extends TcpNetServerConnectionFactory {
 
-		private volatile boolean stopping;
+		private final ServerState state;
 
-		QuietNetServer(int port) {
+		QuietNetServer(int port, ServerState state) {
 			super(port);
+			this.state = state;
+		}
+
+		@Override
+		public void run() {
+			this.state.run(super::run);
 		}
 
 		@Override
 		protected boolean isActive() {
-			return !this.stopping && super.isActive();
+			return this.state.isActive(isListening(), super.isActive());
 		}
 
 		@Override
 		public void start() {
-			this.stopping = false;
+			this.state.starting();
 			super.start();
 		}
 
 		@Override
 		public void stop() {
-			this.stopping = true;
+			this.state.stopping();
 			super.stop();
 		}
 
