@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.chaski.node.NodeStartupException.Setting;
 
@@ -35,6 +36,16 @@ final class AdvertisedHost {
 	 * @throws NodeStartupException naming {@link Setting#ADVERTISED_HOST} when there is none
 	 */
 	static String of(NodeSettings settings, InetAddress bindAddress) {
+		return of(settings, bindAddress, AdvertisedHost::interfaceAddresses);
+	}
+
+	/**
+	 * @param settings the node's settings
+	 * @param bindAddress the resolved bind address
+	 * @param interfaces lists this machine's addresses, asked only for a wildcard bind
+	 * @return the host to advertise
+	 */
+	static String of(NodeSettings settings, InetAddress bindAddress, Supplier<List<Candidate>> interfaces) {
 		String explicit = settings.advertisedHost();
 		if (explicit != null && !explicit.isBlank()) {
 			try {
@@ -50,7 +61,7 @@ final class AdvertisedHost {
 			return bindAddress.getHostAddress();
 		}
 		boolean ipv6 = bindAddress instanceof Inet6Address;
-		return choose(interfaceAddresses(), ipv6).map(InetAddress::getHostAddress)
+		return choose(interfaces.get(), ipv6).map(InetAddress::getHostAddress)
 			.orElseThrow(() -> new NodeStartupException(Setting.ADVERTISED_HOST, "Node " + settings.name()
 					+ " listens on every interface (" + settings.bindHost() + ") but this machine has no "
 					+ (ipv6 ? "" : "IPv4 ") + "network interface up with an address other than loopback and "

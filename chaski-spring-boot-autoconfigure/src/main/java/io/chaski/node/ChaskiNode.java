@@ -135,8 +135,9 @@ public final class ChaskiNode implements AutoCloseable {
 			InetSocketAddress bound = listen();
 			this.advertised = new PeerAddress(this.settings.name(), advertisedHost, bound.getPort());
 			if (ProtectedMode.isOpen(this.settings, bindAddress)) {
-				log.warn("Node {} listens on {} with protected mode off and no cluster secret: anyone who can reach "
-						+ "the port can join the mesh (chaski.security.protected-mode=false)", name(), bound);
+				log.warn("Node {} listens on {}:{} with protected mode off and no cluster secret: anyone who can "
+						+ "reach the port can join the mesh (chaski.security.protected-mode=false)", name(),
+						this.settings.bindHost(), bound.getPort());
 			}
 		}
 		catch (RuntimeException ex) {

@@ -132,7 +132,7 @@ class ChaskiAutoConfigurationTests {
 	@Test
 	void propertiesBindToTheNodeAndStreamer() {
 		this.runner.withPropertyValues("chaski.node.name=alpha", "chaski.node.host=127.0.0.1",
-				"chaski.node.advertised-host=alpha.example", "chaski.node.subscriptions=a,b", "chaski.node.root=true",
+				"chaski.node.advertised-host=203.0.113.10", "chaski.node.subscriptions=a,b", "chaski.node.root=true",
 				"chaski.node.idle-timeout=1m", "chaski.node.shutdown-timeout=300ms",
 				"chaski.transport.max-frame-size=1MB", "chaski.transport.batch-frame-size=16KB",
 				"chaski.transport.mode=blocking", "chaski.transport.connect-timeout=2s",
@@ -145,7 +145,7 @@ class ChaskiAutoConfigurationTests {
 				"chaski.listener.concurrency=3")
 			.run(context -> {
 				NodeSettings settings = context.getBean(ChaskiNode.class).settings();
-				assertThat(settings).isEqualTo(new NodeSettings("alpha", "127.0.0.1", 0, "alpha.example",
+				assertThat(settings).isEqualTo(new NodeSettings("alpha", "127.0.0.1", 0, "203.0.113.10",
 						java.util.Set.of("a", "b"), true, 1024 * 1024, 16 * 1024, TransportMode.BLOCKING,
 						Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(250), 5, Duration.ofSeconds(1),
 						0, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1), 128,
@@ -157,7 +157,7 @@ class ChaskiAutoConfigurationTests {
 				assertThat(properties.streamerSettings().poolTtl()).isEqualTo(Duration.ofSeconds(10));
 				assertThat(properties.streamerSettings().subscriberQueueCapacity()).isEqualTo(7);
 				assertThat(context.getBean(ChaskiListenerRegistry.class).defaultConcurrency()).isEqualTo(3);
-				assertThat(context.getBean(ChaskiNode.class).address().host()).isEqualTo("alpha.example");
+				assertThat(context.getBean(ChaskiNode.class).address().host()).isEqualTo("203.0.113.10");
 			});
 	}
 
