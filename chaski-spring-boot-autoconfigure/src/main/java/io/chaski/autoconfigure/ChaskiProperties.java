@@ -100,10 +100,12 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * Identity and listening address of this node.
 	 *
 	 * @param name Name shown to peers; defaults to spring.application.name, then chaski.
-	 * @param host Address to listen on; 0.0.0.0 listens on every interface.
+	 * @param host Address to listen on; 0.0.0.0 listens on every IPv4 interface, :: on every interface. Anything
+	 * but loopback needs a cluster secret unless protected mode is off.
 	 * @param port TCP port to listen on; 0 picks a free port (give nodes that others seed from a fixed one).
-	 * @param advertisedHost Host other nodes should dial to reach this one (behind NAT or in containers);
-	 * derived from the listening address when not set.
+	 * @param advertisedHost Host other nodes should dial to reach this one (behind NAT or in containers); it
+	 * must resolve. When not set: the listening address, or for 0.0.0.0 and :: the address of a network
+	 * interface other than loopback.
 	 * @param subscriptions Topics this node takes part in from the start, besides those of its listeners.
 	 * @param root Whether this node relays every topic between the others.
 	 * @param idleTimeout Close connections that share no topic after this long without traffic; 0 keeps them.
