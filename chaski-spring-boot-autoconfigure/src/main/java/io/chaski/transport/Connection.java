@@ -21,6 +21,8 @@ public final class Connection {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private volatile boolean handshakeCompleted;
+
 	Connection(TcpConnection tcp, boolean initiatedLocally, Runnable onClose) {
 		this.tcp = tcp;
 		this.initiatedLocally = initiatedLocally;
@@ -54,6 +56,19 @@ public final class Connection {
 	 */
 	public void send(FrameBuffer frame) {
 		this.tcp.send(new GenericMessage<>(frame));
+	}
+
+	/**
+	 * Tells the transport that the peer completed its handshake: from the next frame on, it may send frames up
+	 * to the maximum frame size instead of the small pre-handshake limit.
+	 */
+	public void handshakeCompleted() {
+		this.handshakeCompleted = true;
+	}
+
+	/** @return whether {@link #handshakeCompleted()} was called */
+	boolean isHandshakeCompleted() {
+		return this.handshakeCompleted;
 	}
 
 	/** Closes the connection; the other end sees the close at once. */
