@@ -23,6 +23,8 @@ public final class Connection {
 
 	private volatile boolean handshakeCompleted;
 
+	private volatile boolean closedHere;
+
 	Connection(TcpConnection tcp, boolean initiatedLocally, Runnable onClose) {
 		this.tcp = tcp;
 		this.initiatedLocally = initiatedLocally;
@@ -71,8 +73,14 @@ public final class Connection {
 		return this.handshakeCompleted;
 	}
 
+	/** @return whether this node closed the connection (its stream then ends, through no fault of the peer) */
+	boolean isClosedHere() {
+		return this.closedHere;
+	}
+
 	/** Closes the connection; the other end sees the close at once. */
 	public void close() {
+		this.closedHere = true;
 		this.tcp.close();
 		markClosed();
 	}

@@ -93,6 +93,11 @@ public final class TcpTransport {
 				: new QuietNetServer(this.settings.port());
 		factory.setLocalAddress(this.settings.bindHost());
 		factory.setBacklog(this.settings.listenBacklog());
+		if (factory instanceof QuietNioServer nio) {
+			// one accept per selector round, so the reads of connections already accepted (a real peer's HELLO)
+			// keep up with a flood of new ones instead of waiting behind a whole backlog
+			nio.setMultiAccept(false);
+		}
 		configure(factory, false);
 		this.server = factory;
 		factory.start();
@@ -216,7 +221,9 @@ public final class TcpTransport {
 			}
 			catch (RuntimeException ex) {
 				Throwable cause = (ex instanceof UncheckedIOException && ex.getCause() != null) ? ex.getCause() : ex;
-				if (cause instanceof WireFormatException || cause instanceof EOFException) {
+				// a connection this node closed itself (to make room, say) ends its stream: not the peer's fault
+				if (connection != null && !connection.isClosedHere()
+						&& (cause instanceof WireFormatException || cause instanceof EOFException)) {
 					String peer = peer(tcp);
 					TcpTransport.this.warnings.warn("bad frame", "Closing connection with {}: {}", peer,
 							LogSafe.of(cause.getMessage()));
