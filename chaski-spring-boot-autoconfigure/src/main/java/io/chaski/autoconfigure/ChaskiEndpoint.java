@@ -67,7 +67,7 @@ public class ChaskiEndpoint {
 						stats.subscriberDrops()),
 				new TrafficReport(stats.published(), stats.received(), stats.relayed(), traffic.bytesIn(),
 						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
-						traffic.reconnects()),
+						traffic.evictedPendingConnections(), traffic.refusedConnections(), traffic.reconnects()),
 				containers.stream().map(ListenerReport::of).toList());
 	}
 
@@ -160,10 +160,13 @@ public class ChaskiEndpoint {
 	 * @param framesIn frames received
 	 * @param framesOut frames sent
 	 * @param rejectedConnections connections closed for bad frames or protocol violations
+	 * @param evictedPendingConnections connections awaiting their handshake closed to make room for newer ones
+	 * @param refusedConnections connections closed at once because every I/O thread was taken
 	 * @param reconnects successful reconnections
 	 */
 	public record TrafficReport(long published, long received, long relayed, long bytesIn, long bytesOut,
-			long framesIn, long framesOut, long rejectedConnections, long reconnects) {
+			long framesIn, long framesOut, long rejectedConnections, long evictedPendingConnections,
+			long refusedConnections, long reconnects) {
 	}
 
 	/**

@@ -69,6 +69,16 @@ public class ChaskiMetrics implements MeterBinder {
 		FunctionCounter.builder("chaski.reconnects", this.node, node -> node.stats().reconnects())
 			.description("Successful reconnections to lost peers")
 			.register(registry);
+		FunctionCounter.builder("chaski.connections.rejected", this.node, node -> node.stats().rejectedConnections())
+			.description("Connections closed for bad frames, protocol violations or a handshake not done in time")
+			.register(registry);
+		FunctionCounter.builder("chaski.connections.evicted", this.node,
+				node -> node.stats().evictedPendingConnections())
+			.description("Connections awaiting their handshake closed to make room for newer ones")
+			.register(registry);
+		FunctionCounter.builder("chaski.connections.refused", this.node, node -> node.stats().refusedConnections())
+			.description("Connections closed at once because every I/O thread was taken")
+			.register(registry);
 		Gauge.builder("chaski.queue.depth", this.node,
 				node -> node.peers().stream().mapToLong(PeerInfo::queuedMessages).sum())
 			.description("Messages waiting in queues")

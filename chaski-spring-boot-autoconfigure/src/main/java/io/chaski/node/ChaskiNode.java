@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.chaski.security.ClusterSecret;
+import io.chaski.support.LogSafe;
+import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.transport.TcpTransport;
 import io.chaski.transport.TransportException;
@@ -62,7 +64,10 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final EdgeRegistry registry = new EdgeRegistry();
+	private final EdgeRegistry registry;
+
+	/** Warnings whose number peers control. */
+	private final RateLimitedLog warnings = new RateLimitedLog(log);
 
 	private final ScheduledExecutorService timer;
 
@@ -88,6 +93,7 @@ public final class ChaskiNode implements AutoCloseable {
 		this.settings = settings;
 		this.subscriptions = new CopyOnWriteArraySet<>(settings.subscriptions());
 		this.memberOf = Set.copyOf(this.subscriptions);
+		this.registry = new EdgeRegistry(settings.maxPendingConnections());
 		this.timer = DaemonTimer.create(settings.name() + "-timer");
 		this.sender = new DirectSender(this.id, settings.maxFrameBytes(), this.stats);
 		Handshaker handshaker = new Handshaker(this, this.registry, this.sender, this.timer, this.listeners);
@@ -96,8 +102,8 @@ public final class ChaskiNode implements AutoCloseable {
 		this.housekeeping = new Housekeeping(this, this.registry, this.pinger);
 		this.reconnector = new Reconnector(this, this.timer);
 		this.transport = new TcpTransport(new TransportSettings(settings.bindHost(), settings.port(),
-				settings.maxFrameBytes(), settings.transportMode(), settings.connectTimeout()), new Wiring(),
-				settings.name());
+				settings.maxFrameBytes(), settings.handshakeMaxFrameBytes(), settings.transportMode(),
+				settings.connectTimeout(), settings.listenBacklog(), ioThreads(settings)), new Wiring(), settings.name());
 		this.dialer = new Dialer(settings, this.transport, this.registry, handshaker);
 	}
 
@@ -421,11 +427,24 @@ public final class ChaskiNode implements AutoCloseable {
 
 	// ---------------------------------------------------------------- connections coming and going
 
-	/** Closes a connection that broke the protocol or stalled its handshake, with one warning naming why. */
+	/**
+	 * Closes a connection that broke the protocol or stalled its handshake, with a warning naming why
+	 * (rate-limited: peers decide how often this happens; the counter sees every one).
+	 */
 	void reject(Connection connection, String reason) {
 		this.stats.rejectedConnections.increment();
-		log.warn("Node {} closes connection {}: {}", name(), connection, reason);
+		this.warnings.warn("rejected connection", "Node {} closes connection {}: {}", name(), connection,
+				LogSafe.of(reason));
 		connection.close();
+	}
+
+	/**
+	 * A blocking connection holds an I/O thread for its whole life: enough for every peer, every connection
+	 * awaiting its handshake, the accept loop and a few connects and clean-ups. NIO connections hold one only
+	 * while a frame is being read, so an NIO node stays far below this bound.
+	 */
+	private static int ioThreads(NodeSettings settings) {
+		return settings.maxPeers() + settings.maxPendingConnections() + 8;
 	}
 
 	private void onClosed(Connection connection) {
@@ -477,7 +496,15 @@ public final class ChaskiNode implements AutoCloseable {
 
 		@Override
 		public void opened(Connection connection) {
-			ChaskiNode.this.registry.opened(connection);
+			Connection oldest = ChaskiNode.this.registry.opened(connection);
+			if (oldest != null) {
+				// a flood of silent connections must not lock real peers out: they handshake in milliseconds
+				ChaskiNode.this.stats.evictedPendingConnections.increment();
+				ChaskiNode.this.warnings.warn("pending limit",
+						"Node {} closes connection {}: more than {} connections await their handshake", name(), oldest,
+						ChaskiNode.this.settings.maxPendingConnections());
+				oldest.close();
+			}
 		}
 
 		@Override
@@ -493,6 +520,11 @@ public final class ChaskiNode implements AutoCloseable {
 		@Override
 		public void rejected(String peer, String reason) {
 			ChaskiNode.this.stats.rejectedConnections.increment();
+		}
+
+		@Override
+		public void refused(String peer) {
+			ChaskiNode.this.stats.refusedConnections.increment();
 		}
 
 	}

@@ -91,6 +91,7 @@ final class Handshaker {
 				// the connection closed while its handshake was being read: an edge made now would never be removed
 				return;
 			}
+			connection.handshakeCompleted();
 			Edge existing = this.registry.edge(hello.nodeId());
 			if (existing == null) {
 				addEdge(connection, state, hello, ack);

@@ -25,6 +25,10 @@ public final class NodeStats {
 
 	final LongAdder reconnects = new LongAdder();
 
+	final LongAdder evictedPendingConnections = new LongAdder();
+
+	final LongAdder refusedConnections = new LongAdder();
+
 	/** @return bytes received, frame headers included */
 	public long bytesIn() {
 		return this.bytesIn.sum();
@@ -68,6 +72,16 @@ public final class NodeStats {
 	/** @return successful reconnections */
 	public long reconnects() {
 		return this.reconnects.sum();
+	}
+
+	/** @return connections awaiting their handshake that were closed to make room for newer ones */
+	public long evictedPendingConnections() {
+		return this.evictedPendingConnections.sum();
+	}
+
+	/** @return connections closed at once because every I/O thread was taken */
+	public long refusedConnections() {
+		return this.refusedConnections.sum();
 	}
 
 }

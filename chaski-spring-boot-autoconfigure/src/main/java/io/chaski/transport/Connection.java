@@ -21,6 +21,10 @@ public final class Connection {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private volatile boolean handshakeCompleted;
+
+	private volatile boolean closedHere;
+
 	Connection(TcpConnection tcp, boolean initiatedLocally, Runnable onClose) {
 		this.tcp = tcp;
 		this.initiatedLocally = initiatedLocally;
@@ -56,8 +60,27 @@ public final class Connection {
 		this.tcp.send(new GenericMessage<>(frame));
 	}
 
+	/**
+	 * Tells the transport that the peer completed its handshake: from the next frame on, it may send frames up
+	 * to the maximum frame size instead of the small pre-handshake limit.
+	 */
+	public void handshakeCompleted() {
+		this.handshakeCompleted = true;
+	}
+
+	/** @return whether {@link #handshakeCompleted()} was called */
+	boolean isHandshakeCompleted() {
+		return this.handshakeCompleted;
+	}
+
+	/** @return whether this node closed the connection (its stream then ends, through no fault of the peer) */
+	boolean isClosedHere() {
+		return this.closedHere;
+	}
+
 	/** Closes the connection; the other end sees the close at once. */
 	public void close() {
+		this.closedHere = true;
 		this.tcp.close();
 		markClosed();
 	}

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 import io.chaski.wire.FrameBuffer;
 import io.chaski.wire.WireFormat;
@@ -11,19 +12,49 @@ import io.chaski.wire.WireFormatException;
 
 import org.springframework.core.serializer.Deserializer;
 import org.springframework.core.serializer.Serializer;
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * Reads and writes Chaski frames on a TCP stream for Spring Integration's connection factories. Reading
- * checks the magic, the protocol version and the maximum size before allocating anything, so a stranger or
- * an incompatible peer is rejected after 8 bytes.
+ * checks the magic, the protocol version and the size limit of the connection before allocating anything, so
+ * a stranger or an incompatible peer is rejected after 8 bytes; the body is then read into a buffer that grows
+ * with the bytes that arrive, never from the length the header claims.
  */
 final class FrameSerializer implements Serializer<Object>, Deserializer<byte[]> {
 
-	private final int maxFrameBytes;
+	/** The first body buffer holds at most this much: a frame's claimed length is not trusted with more. */
+	static final int FIRST_CHUNK_BYTES = 64 * 1024;
 
-	FrameSerializer(int maxFrameBytes) {
-		this.maxFrameBytes = maxFrameBytes;
+	private final int strictestLimit;
+
+	/**
+	 * The frame limit of the connection being read. Spring Integration hands the deserializer only a stream,
+	 * and calls it only from {@link #read}, on the reading thread: the limit travels with that call.
+	 */
+	private final ThreadLocal<Integer> limitOfThisRead = new ThreadLocal<>();
+
+	/**
+	 * @param strictestLimit the limit of a read that does not name one (the smallest any connection has)
+	 */
+	FrameSerializer(int strictestLimit) {
+		this.strictestLimit = strictestLimit;
+	}
+
+	/**
+	 * Reads the next frame of a connection.
+	 * @param tcp the connection
+	 * @param maxFrameBytes the largest frame it may send now, header included
+	 * @return the frame body, or {@code null} if the stream ended between frames
+	 */
+	Object read(TcpConnection tcp, int maxFrameBytes) {
+		this.limitOfThisRead.set(maxFrameBytes);
+		try {
+			return tcp.getPayload(); // calls deserialize on this thread
+		}
+		finally {
+			this.limitOfThisRead.remove();
+		}
 	}
 
 	@Override
@@ -56,12 +87,32 @@ final class FrameSerializer implements Serializer<Object>, Deserializer<byte[]> 
 		}
 		long bodyLength = ((header[4] & 0xFFL) << 24) | ((header[5] & 0xFF) << 16) | ((header[6] & 0xFF) << 8)
 				| (header[7] & 0xFF);
-		if (bodyLength + WireFormat.FRAME_HEADER_BYTES > this.maxFrameBytes) {
+		Integer named = this.limitOfThisRead.get();
+		int maxFrameBytes = (named != null) ? named : this.strictestLimit;
+		if (bodyLength + WireFormat.FRAME_HEADER_BYTES > maxFrameBytes) {
 			throw new WireFormatException("frame of " + (bodyLength + WireFormat.FRAME_HEADER_BYTES)
-					+ " bytes exceeds the maximum of " + this.maxFrameBytes);
+					+ " bytes exceeds the maximum of " + maxFrameBytes);
 		}
-		byte[] body = new byte[(int) bodyLength];
-		readFully(in, body, 0, body.length, "frame body");
+		return readBody(in, (int) bodyLength);
+	}
+
+	/**
+	 * Reads a body of the given length into a buffer that starts small and doubles as bytes arrive, so a
+	 * header that claims megabytes and sends nothing more costs one small buffer.
+	 */
+	private static byte[] readBody(InputStream in, int length) throws IOException {
+		byte[] body = new byte[Math.min(length, FIRST_CHUNK_BYTES)];
+		int done = 0;
+		while (done < length) {
+			if (done == body.length) {
+				body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+			}
+			int read = in.read(body, done, body.length - done);
+			if (read < 0) {
+				throw new EOFException("truncated frame body: stream ended after " + done + " of " + length + " bytes");
+			}
+			done += read;
+		}
 		return body;
 	}
 

@@ -9,17 +9,16 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.support.LogSafe;
+import io.chaski.support.RateLimitedLog;
 import io.chaski.wire.WireFormatException;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -39,8 +38,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * A node's TCP endpoint on Spring Integration's connection factories: one server factory for incoming
- * connections, one client factory per outgoing connection, one shared thread pool. It moves frames; what they
- * mean is the {@link TransportHandler}'s business.
+ * connections, one client factory per outgoing connection, one shared, bounded thread pool. It moves frames;
+ * what they mean is the {@link TransportHandler}'s business. Until a connection's handshake completes, its
+ * frames are limited to the small handshake size; a peer's misbehaviour closes its connection with a
+ * rate-limited warning, never an error.
  */
 public final class TcpTransport {
 
@@ -52,7 +53,10 @@ public final class TcpTransport {
 
 	private final FrameSerializer serializer;
 
-	private final ExecutorService executor;
+	private final BoundedIoExecutor executor;
+
+	/** Warnings whose number peers control. */
+	private final RateLimitedLog warnings = new RateLimitedLog(log);
 
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
@@ -70,8 +74,9 @@ public final class TcpTransport {
 	public TcpTransport(TransportSettings settings, TransportHandler handler, String threadNamePrefix) {
 		this.settings = settings;
 		this.handler = handler;
-		this.serializer = new FrameSerializer(settings.maxFrameBytes());
-		this.executor = Executors.newCachedThreadPool(daemonThreads(threadNamePrefix + "-io-"));
+		this.serializer = new FrameSerializer(settings.handshakeMaxFrameBytes());
+		this.executor = new BoundedIoExecutor(settings.maxThreads(), daemonThreads(threadNamePrefix + "-io-"),
+				this::refused);
 		this.scheduler.setThreadFactory(daemonThreads(threadNamePrefix + "-tcp-scheduler-"));
 		this.scheduler.initialize();
 	}
@@ -86,6 +91,12 @@ public final class TcpTransport {
 				? new QuietNioServer(this.settings.port(), state)
 				: new QuietNetServer(this.settings.port(), state);
 		factory.setLocalAddress(this.settings.bindHost());
+		factory.setBacklog(this.settings.listenBacklog());
+		if (factory instanceof QuietNioServer nio) {
+			// one accept per selector round, so the reads of connections already accepted (a real peer's HELLO)
+			// keep up with a flood of new ones instead of waiting behind a whole backlog
+			nio.setMultiAccept(false);
+		}
 		configure(factory, false);
 		this.server = factory;
 		factory.start();
@@ -139,25 +150,33 @@ public final class TcpTransport {
 	 * @return the open connection, or a failure after the connect timeout
 	 */
 	public CompletableFuture<Connection> connect(String host, int port) {
-		return CompletableFuture.supplyAsync(() -> {
-			AbstractClientConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
-					? new QuietNioClient(host, port) : new TcpNetClientConnectionFactory(host, port);
-			factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
-			configure(factory, true);
-			factory.start();
-			try {
-				TcpConnection tcp = factory.getConnection();
-				Connection connection = this.connections.get(tcp.getConnectionId());
-				if (connection == null) {
-					throw new IllegalStateException("connection to " + host + ":" + port + " closed at once");
-				}
-				return connection;
+		try {
+			return CompletableFuture.supplyAsync(() -> open(host, port), this.executor);
+		}
+		catch (RejectedExecutionException ex) {
+			return CompletableFuture.failedFuture(new TransportException("Cannot connect to " + host + ":" + port
+					+ ": all " + this.settings.maxThreads() + " I/O threads are busy", ex));
+		}
+	}
+
+	private Connection open(String host, int port) {
+		AbstractClientConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
+				? new QuietNioClient(host, port) : new TcpNetClientConnectionFactory(host, port);
+		factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
+		configure(factory, true);
+		factory.start();
+		try {
+			TcpConnection tcp = factory.getConnection();
+			Connection connection = this.connections.get(tcp.getConnectionId());
+			if (connection == null) {
+				throw new IllegalStateException("connection to " + host + ":" + port + " closed at once");
 			}
-			catch (RuntimeException | InterruptedException ex) {
-				factory.stop();
-				throw new TransportException("Cannot connect to " + host + ":" + port + ": " + rootMessage(ex), ex);
-			}
-		}, this.executor);
+			return connection;
+		}
+		catch (RuntimeException | InterruptedException ex) {
+			factory.stop();
+			throw new TransportException("Cannot connect to " + host + ":" + port + ": " + rootMessage(ex), ex);
+		}
 	}
 
 	/** Closes every connection and the server socket, then the I/O threads. */
@@ -166,14 +185,7 @@ public final class TcpTransport {
 		if (this.server != null) {
 			this.server.stop();
 		}
-		this.executor.shutdown();
-		try {
-			this.executor.awaitTermination(2, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.executor.shutdownNow();
+		this.executor.shutdown(2000);
 		this.scheduler.shutdown();
 	}
 
@@ -220,26 +232,47 @@ public final class TcpTransport {
 
 		@Override
 		public Message<?> toMessage(TcpConnection tcp, Map<String, Object> headers) {
+			Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
 			Object body;
 			try {
-				body = tcp.getPayload();
+				body = TcpTransport.this.serializer.read(tcp, frameLimit(connection));
 			}
 			catch (RuntimeException ex) {
 				Throwable cause = (ex instanceof UncheckedIOException && ex.getCause() != null) ? ex.getCause() : ex;
-				if (cause instanceof WireFormatException || cause instanceof EOFException) {
-					String peer = tcp.getHostAddress() + ":" + tcp.getPort();
-					log.warn("Closing connection with {}: {}", peer, cause.getMessage());
+				// a connection this node closed itself (to make room, say) ends its stream: not the peer's fault
+				if (connection != null && !connection.isClosedHere()
+						&& (cause instanceof WireFormatException || cause instanceof EOFException)) {
+					String peer = peer(tcp);
+					TcpTransport.this.warnings.warn("bad frame", "Closing connection with {}: {}", peer,
+							LogSafe.of(cause.getMessage()));
 					TcpTransport.this.handler.rejected(peer, cause.getMessage());
-					// closed here, Spring Integration takes the failure for a close and does not log it at ERROR
-					tcp.close();
 				}
+				// closed here, Spring Integration takes the failure (a bad frame, a reset, a truncated stream: the
+				// peer's doing, not this node's fault) for a close and does not log it at ERROR
+				tcp.close();
 				throw ex;
 			}
-			Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
 			if (body != null && connection != null) {
-				TcpTransport.this.handler.frameReceived(connection, (byte[]) body);
+				deliver(tcp, connection, (byte[]) body);
 			}
 			return null;
+		}
+
+		private int frameLimit(Connection connection) {
+			return (connection != null && connection.isHandshakeCompleted()) ? TcpTransport.this.settings.maxFrameBytes()
+					: TcpTransport.this.settings.handshakeMaxFrameBytes();
+		}
+
+		/** A fault while handling one connection's frame ends that connection, not the thread others need. */
+		private void deliver(TcpConnection tcp, Connection connection, byte[] body) {
+			try {
+				TcpTransport.this.handler.frameReceived(connection, body);
+			}
+			catch (Throwable ex) {
+				TcpTransport.this.warnings.warn("handler failure", "Closing connection with {}: handling its frame failed",
+						peer(tcp), ex);
+				connection.close();
+			}
 		}
 
 	}
@@ -261,11 +294,23 @@ public final class TcpTransport {
 		}
 	}
 
+	/** A blocking connection found every I/O thread taken and was closed at once. */
+	private void refused(TcpConnection tcp) {
+		String peer = peer(tcp);
+		this.warnings.warn("no thread", "Closed connection from {} at once: all {} I/O threads are busy", peer,
+				this.settings.maxThreads());
+		this.handler.refused(peer);
+	}
+
+	private static String peer(TcpConnection tcp) {
+		return tcp.getHostAddress() + ":" + tcp.getPort();
+	}
+
 	private void onEvent(Object event) {
 		if (event instanceof TcpConnectionExceptionEvent failure
 				&& failure.getSource() instanceof TcpConnection tcp) {
 			Throwable cause = failure.getCause();
-			String peer = tcp.getHostAddress() + ":" + tcp.getPort();
+			String peer = peer(tcp);
 			// bad frames were logged by InOrderDispatch
 			if (cause != null && !(cause instanceof java.net.SocketException) && !(cause instanceof WireFormatException)
 					&& !(cause.getCause() instanceof WireFormatException)) {

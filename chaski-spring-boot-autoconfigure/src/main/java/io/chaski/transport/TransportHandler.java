@@ -33,4 +33,11 @@ public interface TransportHandler {
 	 */
 	void rejected(String peer, String reason);
 
+	/**
+	 * The transport closed a connection at once because every I/O thread was taken (and logged it,
+	 * rate-limited); {@link #closed} is called for it as for any connection.
+	 * @param peer the other end, {@code host:port}
+	 */
+	void refused(String peer);
+
 }

@@ -1,6 +1,8 @@
 package io.chaski.autoconfigure;
 
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -78,6 +80,31 @@ class ChaskiMetricsTests {
 				assertThat(metersOfA.get("chaski.peers").gauge().value()).isZero();
 			});
 			listenersOfB.stop();
+		}
+	}
+
+	@Test
+	void refusedConnectionsAreCounted() throws Exception {
+		try (ChaskiNode node = ChaskiNode.builder().name("victim").maxPendingConnections(1).build().start();
+				ChaskiStreamer streamer = new ChaskiStreamer(node)) {
+			MeterRegistry meters = new SimpleMeterRegistry();
+			new ChaskiMetrics(node, streamer, new StaticListableBeanFactory(Map.of())
+				.getBeanProvider(ChaskiListenerRegistry.class)).bindTo(meters);
+			List<Socket> silent = new ArrayList<>();
+			try {
+				for (int i = 0; i < 3; i++) {
+					silent.add(new Socket(node.address().host(), node.address().port()));
+				}
+				await().atMost(WAIT).untilAsserted(() -> assertThat(
+						meters.get("chaski.connections.evicted").functionCounter().count()).isEqualTo(2));
+				assertThat(meters.get("chaski.connections.refused").functionCounter().count()).isZero();
+				assertThat(meters.get("chaski.connections.rejected").functionCounter().count()).isZero();
+			}
+			finally {
+				for (Socket socket : silent) {
+					socket.close();
+				}
+			}
 		}
 	}
 
