@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.support.IoThreads;
 import io.chaski.support.LogSafe;
 import io.chaski.support.RateLimitedLog;
 import io.chaski.wire.WireFormatException;
@@ -75,7 +76,7 @@ public final class TcpTransport {
 		this.settings = settings;
 		this.handler = handler;
 		this.serializer = new FrameSerializer(settings.handshakeMaxFrameBytes());
-		this.executor = new BoundedIoExecutor(settings.maxThreads(), daemonThreads(threadNamePrefix + "-io-"),
+		this.executor = new BoundedIoExecutor(settings.maxThreads(), IoThreads.factory(threadNamePrefix + "-io-"),
 				this::refused);
 		this.scheduler.setThreadFactory(daemonThreads(threadNamePrefix + "-tcp-scheduler-"));
 		this.scheduler.initialize();
