@@ -25,6 +25,10 @@ public final class NodeStats {
 
 	final LongAdder reconnects = new LongAdder();
 
+	final LongAdder authenticationFailures = new LongAdder();
+
+	final LongAdder peerLimitRefusals = new LongAdder();
+
 	/** @return bytes received, frame headers included */
 	public long bytesIn() {
 		return this.bytesIn.sum();
@@ -68,6 +72,16 @@ public final class NodeStats {
 	/** @return successful reconnections */
 	public long reconnects() {
 		return this.reconnects.sum();
+	}
+
+	/** @return handshakes refused because one side could not prove the cluster secret the other requires */
+	public long authenticationFailures() {
+		return this.authenticationFailures.sum();
+	}
+
+	/** @return handshakes refused because the node already had its maximum of peers */
+	public long peerLimitRefusals() {
+		return this.peerLimitRefusals.sum();
 	}
 
 }
