@@ -21,6 +21,15 @@ final class ControlPayloads {
 	}
 
 	/**
+	 * Writes and reads a handshake once, so Jackson's first-use set-up (seconds on a loaded machine) happens when a
+	 * node is built, not inside a peer's handshake timeout.
+	 * @param sample a handshake
+	 */
+	static void warmUp(Handshake sample) {
+		readHandshake(write(sample));
+	}
+
+	/**
 	 * @param value a handshake or a set of topics
 	 * @return its JSON
 	 */

@@ -20,6 +20,7 @@ import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.WireFormat;
 
 /**
  * The handshake (docs/protocol.md 4.1) and what follows it: the connection becomes the edge to its peer, or, if
@@ -63,6 +64,8 @@ final class Handshaker {
 		this.sender = sender;
 		this.timer = timer;
 		this.listeners = listeners;
+		ControlPayloads.warmUp(new Handshake(WireFormat.PROTOCOL_VERSION, UUID.randomUUID(), "warm-up", "localhost", 1,
+				false, Set.of("topic"), HandshakeProof.newNonce(), HandshakeProof.newNonce()));
 	}
 
 	/**
