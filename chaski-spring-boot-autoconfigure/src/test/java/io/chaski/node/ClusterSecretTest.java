@@ -2,10 +2,12 @@ package io.chaski.node;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.chaski.security.ClusterSecret;
 import io.chaski.security.HandshakeProof;
 import io.chaski.streamer.ChaskiSubscription;
@@ -51,7 +53,7 @@ class ClusterSecretTest {
 		this.nodes.streamer(a).publish("t", "hello");
 		assertThat(payloads(sub, 1)).containsExactly("hello");
 		assertThat(a.stats().authenticationFailures() + b.stats().authenticationFailures()).isZero();
-		assertThat(this.logs.messages(ch.qos.logback.classic.Level.TRACE)).noneMatch(line -> line.contains(SECRET));
+		assertThat(this.logs.messages(Level.TRACE)).noneMatch(line -> line.contains(SECRET));
 	}
 
 	@Test
@@ -64,7 +66,7 @@ class ClusterSecretTest {
 			.until(() -> a.stats().authenticationFailures() == 1 && b.stats().authenticationFailures() == 1);
 		assertThat(a.peers()).isEmpty();
 		assertThat(b.peers()).isEmpty();
-		assertThat(this.logs.messages(ch.qos.logback.classic.Level.WARN))
+		assertThat(this.logs.messages(Level.WARN))
 			.filteredOn(line -> line.contains(Handshaker.WRONG_PROOF)).hasSize(2);
 	}
 
@@ -124,7 +126,7 @@ class ClusterSecretTest {
 		ChaskiNode node = this.nodes.start(this.nodes.builder("node").clusterSecret(SECRET));
 		byte[] recorded;
 		byte[] firstNonce;
-		java.util.UUID member;
+		UUID member;
 		try (RawPeer raw = RawPeer.connect(node)) {
 			Envelope ack = raw.authenticatedHandshake("member", List.of(), ClusterSecret.of(SECRET));
 			await().atMost(TestNodes.SETTLE).until(() -> node.peer(raw.id()).isPresent());
