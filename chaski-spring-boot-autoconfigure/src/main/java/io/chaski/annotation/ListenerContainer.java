@@ -1,5 +1,6 @@
 package io.chaski.annotation;
 
+import io.chaski.support.LogSafe;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ public final class ListenerContainer {
 		catch (Throwable ex) {
 			this.errors.increment();
 			log.error("Chaski listener {} failed on message {} from {} on '{}'", this.id, message.id(),
-					message.origin(), message.topic(), ex);
+					message.origin(), LogSafe.of(message.topic()), ex);
 		}
 	}
 

@@ -73,6 +73,8 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private final DirectSender sender;
 
+	private final Handshaker handshaker;
+
 	private final Pinger pinger;
 
 	private final InboundDispatcher dispatcher;
@@ -96,15 +98,15 @@ public final class ChaskiNode implements AutoCloseable {
 		this.registry = new EdgeRegistry(settings.maxPendingConnections());
 		this.timer = DaemonTimer.create(settings.name() + "-timer");
 		this.sender = new DirectSender(this.id, settings.maxFrameBytes(), this.stats);
-		Handshaker handshaker = new Handshaker(this, this.registry, this.sender, this.timer, this.listeners);
+		this.handshaker = new Handshaker(this, this.registry, this.sender, this.timer, this.listeners);
 		this.pinger = new Pinger(this);
-		this.dispatcher = new InboundDispatcher(this, this.registry, handshaker, this.pinger);
+		this.dispatcher = new InboundDispatcher(this, this.registry, this.handshaker, this.pinger);
 		this.housekeeping = new Housekeeping(this, this.registry, this.pinger);
 		this.reconnector = new Reconnector(this, this.timer);
 		this.transport = new TcpTransport(new TransportSettings(settings.bindHost(), settings.port(),
 				settings.maxFrameBytes(), settings.handshakeMaxFrameBytes(), settings.transportMode(),
 				settings.connectTimeout(), settings.listenBacklog(), ioThreads(settings)), new Wiring(), settings.name());
-		this.dialer = new Dialer(settings, this.transport, this.registry, handshaker);
+		this.dialer = new Dialer(settings, this.transport, this.registry, this.handshaker);
 	}
 
 	/**
@@ -457,7 +459,8 @@ public final class ChaskiNode implements AutoCloseable {
 					new IllegalStateException("connection " + connection + " closed during the handshake"));
 		}
 		Edge edge = state.edge;
-		if (edge != null && !state.duplicate && edge.connection() == connection) {
+		// a duplicate connection held for the same peer may take over (docs/protocol.md 4.2)
+		if (edge != null && !state.duplicate && edge.connection() == connection && !this.handshaker.takeOver(edge)) {
 			removeEdge(edge, connection);
 		}
 	}

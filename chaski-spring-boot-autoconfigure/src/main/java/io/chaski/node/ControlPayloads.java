@@ -2,6 +2,8 @@ package io.chaski.node;
 
 import java.util.Set;
 
+import io.chaski.security.HandshakeProof;
+import io.chaski.support.LogSafe;
 import io.chaski.wire.WireFormat;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -16,6 +18,15 @@ final class ControlPayloads {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private ControlPayloads() {
+	}
+
+	/**
+	 * Writes and reads a handshake once, so Jackson's first-use set-up (seconds on a loaded machine) happens when a
+	 * node is built, not inside a peer's handshake timeout.
+	 * @param sample a handshake
+	 */
+	static void warmUp(Handshake sample) {
+		readHandshake(write(sample));
 	}
 
 	/**
@@ -36,8 +47,9 @@ final class ControlPayloads {
 		});
 		if (hello == null || hello.protocol() != WireFormat.PROTOCOL_VERSION || hello.nodeId() == null
 				|| hello.name() == null || hello.name().isBlank() || hello.host() == null || hello.host().isBlank()
-				|| hello.port() < 1 || hello.port() > 65535 || !validTopics(hello.subscriptions())) {
-			throw new ProtocolException("incomplete or incompatible handshake " + hello);
+				|| hello.port() < 1 || hello.port() > 65535 || !validTopics(hello.subscriptions())
+				|| !validAuthField(hello.nonce()) || !validAuthField(hello.proof())) {
+			throw new ProtocolException("incomplete or incompatible handshake " + hello); // toString escapes
 		}
 		return hello;
 	}
@@ -51,9 +63,14 @@ final class ControlPayloads {
 		Set<String> topics = read(payload, new TypeReference<Set<String>>() {
 		});
 		if (!validTopics(topics)) {
-			throw new ProtocolException("malformed SUBSCRIPTIONS: " + topics);
+			throw new ProtocolException("malformed SUBSCRIPTIONS: " + LogSafe.of(topics));
 		}
 		return topics;
+	}
+
+	/** A nonce or proof is absent or exactly {@value HandshakeProof#BYTES} bytes. */
+	private static boolean validAuthField(byte[] value) {
+		return value == null || value.length == HandshakeProof.BYTES;
 	}
 
 	private static boolean validTopics(Set<String> topics) {
@@ -65,7 +82,7 @@ final class ControlPayloads {
 			return JSON.readValue(json, type);
 		}
 		catch (JacksonException ex) {
-			throw new ProtocolException("malformed control payload: " + ex.getOriginalMessage());
+			throw new ProtocolException("malformed control payload: " + LogSafe.of(ex.getOriginalMessage()));
 		}
 	}
 

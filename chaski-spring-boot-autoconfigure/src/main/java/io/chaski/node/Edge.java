@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.support.LogSafe;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.FrameBuffer;
@@ -29,6 +30,9 @@ public final class Edge {
 
 
 	private static final int CONTROL_CAPACITY = 256;
+
+	/** How long a writer whose connection failed waits for the close to be handled and a duplicate to take over. */
+	private static final long REPLACEMENT_WAIT_NANOS = 1_000_000_000L;
 
 
 	private final UUID nodeId;
@@ -77,7 +81,8 @@ public final class Edge {
 		this.settings = settings;
 		this.stats = stats;
 		this.queue = new OutboundQueue(settings, this::countDrop);
-		this.writer = new Thread(this::writeLoop, localName + "-writer-" + identity.name());
+		// thread names show in log lines: the peer's name is escaped
+		this.writer = new Thread(this::writeLoop, localName + "-writer-" + LogSafe.of(identity.name()));
 		this.writer.setDaemon(true);
 	}
 
@@ -191,7 +196,7 @@ public final class Edge {
 		}
 		catch (RuntimeException ex) {
 			if (!this.closed) {
-				log.debug("Writer to {} stopped: {}", name(), ex.toString());
+				log.debug("Writer to {} stopped: {}", this, ex.toString());
 			}
 		}
 	}
@@ -209,14 +214,14 @@ public final class Edge {
 			if (!frame.tryAdd(envelope)) {
 				flush(frame);
 				if (!frame.tryAdd(envelope)) {
-					log.warn("Dropping {} to {}: larger than the maximum frame of {} bytes", envelope, name(),
+					log.warn("Dropping {} to {}: larger than the maximum frame of {} bytes", envelope, this,
 							this.settings.maxFrameBytes());
 					countDrop();
 				}
 			}
 		}
 		catch (WireFormatException ex) {
-			log.warn("Dropping {} to {}: {}", envelope, name(), ex.getMessage());
+			log.warn("Dropping {} to {}: {}", envelope, this, ex.getMessage());
 			countDrop();
 		}
 	}
@@ -233,9 +238,10 @@ public final class Edge {
 				break;
 			}
 			catch (RuntimeException ex) {
-				// a duplicate connection may have been swapped in meanwhile: retry on it, else the edge is gone
-				if (this.closed || this.connection == current) {
-					throw new InterruptedException("connection to " + name() + " failed: " + ex.getMessage());
+				// a duplicate connection may have been swapped in meanwhile, or take over once this close is
+				// handled: retry on it, else the edge is gone
+				if (this.closed || !awaitReplacement(current)) {
+					throw new InterruptedException("connection to " + this + " failed: " + ex.getMessage());
 				}
 			}
 		}
@@ -243,6 +249,15 @@ public final class Edge {
 		this.stats.envelopesOut.add(frame.envelopeCount());
 		this.stats.bytesOut.add(frame.length());
 		frame.reset();
+	}
+
+	/** @return whether another connection replaced the failed one within a moment (the edge still open) */
+	private boolean awaitReplacement(Connection failed) {
+		long deadline = System.nanoTime() + REPLACEMENT_WAIT_NANOS;
+		while (this.connection == failed && !this.closed && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(1_000_000);
+		}
+		return this.connection != failed && !this.closed;
 	}
 
 	/**
@@ -309,7 +324,8 @@ public final class Edge {
 
 	@Override
 	public String toString() {
-		return name() + "@" + this.identity.host() + ":" + this.identity.port();
+		// peer-supplied: this goes into log lines
+		return LogSafe.of(name()) + "@" + LogSafe.of(this.identity.host()) + ":" + this.identity.port();
 	}
 
 }

@@ -1,28 +1,49 @@
 package io.chaski.node;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.security.ClusterSecret;
+import io.chaski.security.HandshakeProof;
+import io.chaski.security.HandshakeProof.Role;
+import io.chaski.support.LogSafe;
+import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.WireFormat;
 
 /**
- * The HELLO / HELLO_ACK handshake (docs/protocol.md 4.1) and what follows it: the connection becomes the
- * edge to its peer, or, if there is one already, the two connections are resolved to one (4.2).
+ * The handshake (docs/protocol.md 4.1) and what follows it: the connection becomes the edge to its peer, or, if
+ * there is one already, the two connections are resolved to one (4.2). Without a cluster secret it is HELLO /
+ * HELLO_ACK; with one, HELLO carries the dialler's nonce, HELLO_ACK the acceptor's nonce and proof, and the
+ * dialler answers AUTH with its proof: the acceptor registers the edge only then. A peer that cannot prove the
+ * secret is refused (closed, counted, one rate-limited warning) before anything else it sent is read.
  */
 final class Handshaker {
 
 	// the node's category, as before this class was split off, so logging settings keep applying
 	private static final Logger log = LoggerFactory.getLogger(ChaskiNode.class);
 
+	static final String PEER_HAS_NO_SECRET = "cluster secret mismatch: this node requires a cluster secret and the peer has none";
+
+	static final String NODE_HAS_NO_SECRET = "cluster secret mismatch: the peer requires a cluster secret and this node has none";
+
+	static final String WRONG_PROOF = "cluster secret mismatch: the peer's proof does not match this node's secret";
+
 	private static final long DUPLICATE_CLOSE_DELAY_MILLIS = 200;
+
+	/** Unanswered keep-alives after which a live connection counts as dead for a newcomer claiming its peer. */
+	private static final int DEAD_AFTER_UNANSWERED_PINGS = 2;
 
 	private final ChaskiNode node;
 
@@ -34,6 +55,8 @@ final class Handshaker {
 
 	private final List<NodeListener> listeners;
 
+	private final RateLimitedLog refusals = new RateLimitedLog(log);
+
 	Handshaker(ChaskiNode node, EdgeRegistry registry, DirectSender sender, ScheduledExecutorService timer,
 			List<NodeListener> listeners) {
 		this.node = node;
@@ -41,31 +64,95 @@ final class Handshaker {
 		this.sender = sender;
 		this.timer = timer;
 		this.listeners = listeners;
+		ControlPayloads.warmUp(new Handshake(WireFormat.PROTOCOL_VERSION, UUID.randomUUID(), "warm-up", "localhost", 1,
+				false, Set.of("topic"), HandshakeProof.newNonce(), HandshakeProof.newNonce()));
 	}
 
 	/**
 	 * Opens the handshake on a connection this node dialled.
-	 * @param done completed with the peer once the HELLO_ACK is read and the edge registered
+	 * @param done completed with the peer once the HELLO_ACK is read (and verified) and the edge registered
 	 */
 	void sendHello(Connection connection, ConnectionState state, CompletableFuture<PeerInfo> done) {
 		state.handshakeDone = done;
-		this.sender.send(connection, helloEnvelope(EnvelopeKind.HELLO));
+		state.nonce = (secret() != null) ? HandshakeProof.newNonce() : null;
+		this.sender.send(connection, handshakeEnvelope(EnvelopeKind.HELLO, state.nonce, null));
 	}
 
 	void onHello(Connection connection, ConnectionState state, Envelope envelope) {
-		if (connection.initiatedLocally() || state.edge != null) {
+		if (connection.initiatedLocally() || state.edge != null || state.awaitingAuth != null) {
 			throw new ProtocolException("unexpected HELLO");
 		}
 		Handshake hello = readHandshake(envelope);
-		// the edge exists before the peer learns that the handshake succeeded
-		register(connection, state, hello, helloEnvelope(EnvelopeKind.HELLO_ACK));
+		if (!roomFor(hello.nodeId())) {
+			refuseOverLimit(connection, state, hello);
+			return;
+		}
+		ClusterSecret secret = secret();
+		if (secret == null) {
+			Envelope ack = handshakeEnvelope(EnvelopeKind.HELLO_ACK, null, null);
+			if (hello.nonce() != null) {
+				refuseAuthentication(connection, state, hello, NODE_HAS_NO_SECRET, ack); // the ack tells it why
+			}
+			else {
+				// the edge exists before the peer learns that the handshake succeeded
+				register(connection, state, hello, ack);
+			}
+			return;
+		}
+		byte[] nonce = HandshakeProof.newNonce();
+		if (hello.nonce() == null) {
+			refuseAuthentication(connection, state, hello, PEER_HAS_NO_SECRET,
+					handshakeEnvelope(EnvelopeKind.HELLO_ACK, nonce, null));
+			return;
+		}
+		state.nonce = nonce;
+		state.awaitingAuth = hello;
+		byte[] proof = HandshakeProof.of(secret, Role.ACCEPTOR, hello.nonce(), nonce, hello.nodeId(), this.node.id());
+		this.sender.send(connection, handshakeEnvelope(EnvelopeKind.HELLO_ACK, nonce, proof));
+	}
+
+	void onAuth(Connection connection, ConnectionState state, Envelope envelope) {
+		Handshake hello = state.awaitingAuth;
+		if (hello == null || state.edge != null) {
+			throw new ProtocolException("unexpected AUTH");
+		}
+		state.awaitingAuth = null;
+		if (!HandshakeProof.verify(secret(), envelope.payload(), Role.DIALER, hello.nonce(), state.nonce,
+				hello.nodeId(), this.node.id())) {
+			refuseAuthentication(connection, state, hello, WRONG_PROOF, null);
+			return;
+		}
+		register(connection, state, hello, null);
 	}
 
 	void onHelloAck(Connection connection, ConnectionState state, Envelope envelope) {
 		if (!connection.initiatedLocally() || state.edge != null) {
 			throw new ProtocolException("unexpected HELLO_ACK");
 		}
-		register(connection, state, readHandshake(envelope), null);
+		Handshake ack = readHandshake(envelope);
+		ClusterSecret secret = secret();
+		if (secret == null) {
+			if (ack.nonce() != null) {
+				refuseAuthentication(connection, state, ack, NODE_HAS_NO_SECRET, null);
+			}
+			else {
+				register(connection, state, ack, null);
+			}
+			return;
+		}
+		if (ack.nonce() == null) {
+			refuseAuthentication(connection, state, ack, PEER_HAS_NO_SECRET, null);
+			return;
+		}
+		if (!HandshakeProof.verify(secret, ack.proof(), Role.ACCEPTOR, state.nonce, ack.nonce(), this.node.id(),
+				ack.nodeId())) {
+			// an empty AUTH tells the acceptor why, without handing a proof to a peer that gave none
+			refuseAuthentication(connection, state, ack, WRONG_PROOF, authEnvelope(new byte[0]));
+			return;
+		}
+		this.sender.send(connection, authEnvelope(
+				HandshakeProof.of(secret, Role.DIALER, state.nonce, ack.nonce(), this.node.id(), ack.nodeId())));
+		register(connection, state, ack, null);
 	}
 
 	private Handshake readHandshake(Envelope envelope) {
@@ -76,16 +163,64 @@ final class Handshaker {
 		return hello;
 	}
 
-	private Envelope helloEnvelope(EnvelopeKind kind) {
-		Handshake hello = this.node.handshake();
+	private ClusterSecret secret() {
+		return this.node.settings().clusterSecret();
+	}
+
+	private Envelope handshakeEnvelope(EnvelopeKind kind, byte[] nonce, byte[] proof) {
+		Handshake hello = this.node.handshake().withAuthentication(nonce, proof);
 		return Envelope.control(kind, this.node.id(), this.node.nextMessageId(), ControlPayloads.write(hello));
 	}
 
+	private Envelope authEnvelope(byte[] proof) {
+		return Envelope.control(EnvelopeKind.AUTH, this.node.id(), this.node.nextMessageId(), proof);
+	}
+
+	/** A peer that is connected already may always handshake again (duplicate resolution); a new one needs room. */
+	private boolean roomFor(UUID peer) {
+		return this.registry.size() < this.node.settings().maxPeers() || this.registry.edge(peer) != null;
+	}
+
+	// ---------------------------------------------------------------- refusals
+
+	private void refuseAuthentication(Connection connection, ConnectionState state, Handshake peer, String reason,
+			Envelope answer) {
+		this.node.stats().authenticationFailures.increment();
+		this.refusals.warn("authentication", "Node {} refuses {} ({}): {}", this.node.name(), LogSafe.of(peer.name()),
+				connection, reason);
+		refuse(connection, state, reason, answer);
+	}
+
+	private void refuseOverLimit(Connection connection, ConnectionState state, Handshake peer) {
+		this.node.stats().peerLimitRefusals.increment();
+		this.refusals.warn("peer-limit",
+				"Node {} refuses {} ({}): it has its maximum of {} peers (chaski.transport.max-peers)",
+				this.node.name(), LogSafe.of(peer.name()), connection, this.node.settings().maxPeers());
+		refuse(connection, state, "the peer limit is reached", null);
+	}
+
+	/** Nothing more from the connection is read (the dispatcher skips refused ones); it closes. */
+	private void refuse(Connection connection, ConnectionState state, String reason, Envelope answer) {
+		state.refused = true;
+		state.awaitingAuth = null;
+		if (state.handshakeDone != null) {
+			state.handshakeDone.completeExceptionally(new IllegalStateException("handshake refused: " + reason));
+		}
+		if (answer == null) {
+			connection.close();
+			return;
+		}
+		this.sender.send(connection, answer);
+		closeLater(connection, DUPLICATE_CLOSE_DELAY_MILLIS, () -> true); // closing at once could lose the answer
+	}
+
+	// ---------------------------------------------------------------- registration and duplicates
+
 	/**
-	 * Makes a handshaken connection the edge to its peer. When both nodes connected at once, both keep the
-	 * connection opened by the node with the smaller id and close the other, so they agree without talking.
+	 * Makes a handshaken connection the edge to its peer, or resolves it against the edge there is already.
 	 */
 	private void register(Connection connection, ConnectionState state, Handshake hello, Envelope ack) {
+		boolean full;
 		synchronized (this.registry) { // against a close: either this sees the connection gone, or it sees the edge
 			if (this.registry.state(connection) != state) {
 				// the connection closed while its handshake was being read: an edge made now would never be removed
@@ -93,15 +228,21 @@ final class Handshaker {
 			}
 			connection.handshakeCompleted();
 			Edge existing = this.registry.edge(hello.nodeId());
-			if (existing == null) {
-				addEdge(connection, state, hello, ack);
+			full = existing == null && !roomFor(hello.nodeId());
+			if (!full) {
+				if (existing == null) {
+					addEdge(connection, state, hello, ack);
+				}
+				else {
+					resolveDuplicate(existing, connection, state, hello, ack);
+				}
+				if (state.handshakeDone != null) {
+					state.handshakeDone.complete(this.registry.edge(hello.nodeId()).info());
+				}
 			}
-			else {
-				resolveDuplicate(existing, connection, state, hello, ack);
-			}
-			if (state.handshakeDone != null) {
-				state.handshakeDone.complete(this.registry.edge(hello.nodeId()).info());
-			}
+		}
+		if (full) {
+			refuseOverLimit(connection, state, hello);
 		}
 	}
 
@@ -118,28 +259,55 @@ final class Handshaker {
 		this.listeners.forEach(listener -> listener.peerConnected(info));
 	}
 
+	/*
+	 * A handshake for a peer that has an edge already. Its claim is not trusted to displace anything: only a dead
+	 * old connection (closed, or its keep-alives unanswered) is replaced at once, identity and subscriptions
+	 * included. Otherwise both nodes settle on the connection opened by the node with the smaller id (S), without
+	 * talking, and neither ever lets an inbound claim replace a live connection:
+	 *
+	 * - S keeps or switches to the connection it opened itself (its own dial; a switch only while the live one is
+	 *   as young as a dial race) and closes the other after a grace period.
+	 * - The larger node (L) never switches. If its live connection is the one L opened, it holds the connection
+	 *   opened by S as a duplicate; S closes L's, and the duplicate takes over when that close arrives (takeOver).
+	 *   A duplicate not needed within the handshake timeout is closed.
+	 *
+	 * Two honest nodes dialling each other at once: each side registers whichever connection completes its
+	 * handshake first, so they may disagree for a moment; S's rule ends on S's connection, and L follows when S
+	 * closes the other. With a cluster secret the same happens, a step later: the acceptor registers on AUTH and
+	 * the dialler on the verified HELLO_ACK. An impostor claiming a live peer's id (possible without a secret) is
+	 * only ever a duplicate: at S it is closed after the grace period, at L after the handshake timeout; meanwhile
+	 * its SUBSCRIPTIONS are held (applied only if it takes over) and its BYE closes only its own connection.
+	 */
 	private void resolveDuplicate(Edge existing, Connection connection, ConnectionState state, Handshake hello,
 			Envelope ack) {
 		if (ack != null) {
-			this.sender.send(connection, ack);
+			this.sender.send(connection, ack); // the peer resolves the duplicate on its side too
 		}
-		existing.refreshIdentity(hello);
+		state.edge = existing; // until it closes, what arrives on it is the peer's traffic
 		Connection current = existing.connection();
-		if (current != connection && preferNew(current, connection, hello.nodeId())) {
-			state.edge = existing;
-			existing.replaceConnection(connection);
-			retire(current);
+		if (current == connection) {
+			return;
 		}
-		else if (current != connection) {
-			state.edge = existing;
-			retire(connection);
+		UUID peer = hello.nodeId();
+		if (!current.isOpen() || existing.unansweredKeepAlives.get() >= DEAD_AFTER_UNANSWERED_PINGS) {
+			existing.refreshIdentity(hello);
+			existing.replaceConnection(connection);
+			retire(current, DUPLICATE_CLOSE_DELAY_MILLIS);
+		}
+		else if (!keptByIdOrder(current, connection, peer)) {
+			retire(connection, DUPLICATE_CLOSE_DELAY_MILLIS);
+		}
+		else if (connection.initiatedLocally() && isDialRace(current)) {
+			existing.replaceConnection(connection);
+			retire(current, DUPLICATE_CLOSE_DELAY_MILLIS);
+		}
+		else {
+			retire(connection, this.node.settings().handshakeTimeout().toMillis() + DUPLICATE_CLOSE_DELAY_MILLIS);
 		}
 	}
 
-	private boolean preferNew(Connection current, Connection candidate, UUID peer) {
-		if (!current.isOpen()) {
-			return true;
-		}
+	/** @return whether the id-order rule keeps the candidate: the two were opened by different nodes, it by S */
+	private boolean keptByIdOrder(Connection current, Connection candidate, UUID peer) {
 		UUID self = this.node.id();
 		UUID currentOpener = current.initiatedLocally() ? self : peer;
 		UUID candidateOpener = candidate.initiatedLocally() ? self : peer;
@@ -150,17 +318,79 @@ final class Handshaker {
 		return candidateOpener.equals(smaller);
 	}
 
+	/** @return whether the live connection opened recently enough to be the other half of a simultaneous dial */
+	private boolean isDialRace(Connection current) {
+		ConnectionState state = this.registry.state(current);
+		NodeSettings settings = this.node.settings();
+		long window = settings.connectTimeout().plus(settings.handshakeTimeout()).toNanos();
+		return state != null && System.nanoTime() - state.openedNanos < window;
+	}
+
 	/**
-	 * Closes a duplicate connection; its edge lives on over the other one. The close waits a moment so the
-	 * peer reads our handshake on it and resolves the duplicate itself, instead of taking the close for a
-	 * lost edge.
+	 * The edge's connection closed: a duplicate still open for the same peer takes over, unless the peer said
+	 * goodbye.
+	 * @param edge the edge whose connection closed
+	 * @return whether a duplicate took over (the edge lives on)
 	 */
-	private void retire(Connection duplicate) {
-		ConnectionState state = this.registry.state(duplicate);
-		if (state != null) {
-			state.duplicate = true;
+	boolean takeOver(Edge edge) {
+		if (edge.isLeaving()) {
+			return false;
 		}
-		this.timer.schedule(duplicate::close, DUPLICATE_CLOSE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+		synchronized (this.registry) {
+			for (ConnectionState candidate : this.registry.connections()) {
+				if (candidate.edge == edge && candidate.duplicate && candidate.connection.isOpen()) {
+					candidate.duplicate = false;
+					edge.replaceConnection(candidate.connection);
+					Set<String> held = candidate.heldSubscriptions;
+					if (held != null) {
+						edge.updateSubscriptions(held);
+					}
+					log.debug("Node {} goes on with {} over {}", this.node.name(), edge, candidate.connection);
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * A SUBSCRIPTIONS envelope: it changes the edge only over the edge's connection; over a duplicate it is held
+	 * until the duplicate takes over, so a claim on another connection cannot change a live peer's topics.
+	 */
+	void onSubscriptions(Edge edge, ConnectionState state, Set<String> topics) {
+		if (edge.connection() == state.connection) {
+			edge.updateSubscriptions(topics);
+		}
+		else {
+			state.heldSubscriptions = Set.copyOf(topics);
+		}
+	}
+
+	/**
+	 * Closes a duplicate connection after a delay, unless it took over meanwhile; its edge lives on over the
+	 * other one. The delay lets the peer read our handshake on it and resolve the duplicate itself, instead of
+	 * taking the close for a lost edge.
+	 */
+	private void retire(Connection duplicate, long delayMillis) {
+		ConnectionState state = this.registry.state(duplicate);
+		if (state == null) {
+			return;
+		}
+		state.duplicate = true;
+		closeLater(duplicate, delayMillis, () -> state.duplicate);
+	}
+
+	private void closeLater(Connection connection, long delayMillis, BooleanSupplier stillWanted) {
+		try {
+			this.timer.schedule(() -> {
+				if (stillWanted.getAsBoolean()) {
+					connection.close();
+				}
+			}, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			connection.close(); // the node is stopping
+		}
 	}
 
 }

@@ -80,28 +80,36 @@ final class InboundDispatcher {
 	}
 
 	private void dispatch(Connection connection, ConnectionState state, Envelope envelope) {
+		if (state.refused) {
+			return; // its handshake was refused: nothing else it sent is read
+		}
 		switch (envelope.kind()) {
 			case HELLO -> this.handshaker.onHello(connection, state, envelope);
 			case HELLO_ACK -> this.handshaker.onHelloAck(connection, state, envelope);
+			case AUTH -> this.handshaker.onAuth(connection, state, envelope);
 			default -> {
 				Edge edge = state.edge;
 				if (edge == null) {
 					throw new ProtocolException(envelope.kind() + " before the handshake");
 				}
-				onEdgeEnvelope(edge, envelope);
+				onEdgeEnvelope(connection, state, edge, envelope);
 			}
 		}
 	}
 
-	private void onEdgeEnvelope(Edge edge, Envelope envelope) {
+	private void onEdgeEnvelope(Connection connection, ConnectionState state, Edge edge, Envelope envelope) {
 		switch (envelope.kind()) {
 			case BYE -> {
-				edge.markLeaving();
-				edge.connection().close();
+				// over a duplicate it closes only that connection: a claim on another one cannot end a live edge
+				if (edge.connection() == connection) {
+					edge.markLeaving();
+				}
+				connection.close();
 			}
 			case PING -> this.pinger.answer(edge, envelope);
 			case PONG -> this.pinger.onPong(edge, envelope);
-			case SUBSCRIPTIONS -> edge.updateSubscriptions(ControlPayloads.readSubscriptions(envelope.payload()));
+			case SUBSCRIPTIONS -> this.handshaker.onSubscriptions(edge, state,
+					ControlPayloads.readSubscriptions(envelope.payload()));
 			default -> {
 				EnvelopeHandler handler = this.handlers.get(envelope.kind());
 				edge.markData();

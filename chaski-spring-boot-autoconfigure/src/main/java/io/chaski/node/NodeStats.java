@@ -29,6 +29,10 @@ public final class NodeStats {
 
 	final LongAdder refusedConnections = new LongAdder();
 
+	final LongAdder authenticationFailures = new LongAdder();
+
+	final LongAdder peerLimitRefusals = new LongAdder();
+
 	/** @return bytes received, frame headers included */
 	public long bytesIn() {
 		return this.bytesIn.sum();
@@ -82,6 +86,16 @@ public final class NodeStats {
 	/** @return connections closed at once because every I/O thread was taken */
 	public long refusedConnections() {
 		return this.refusedConnections.sum();
+	}
+
+	/** @return handshakes refused because one side could not prove the cluster secret the other requires */
+	public long authenticationFailures() {
+		return this.authenticationFailures.sum();
+	}
+
+	/** @return handshakes refused because the node already had its maximum of peers */
+	public long peerLimitRefusals() {
+		return this.peerLimitRefusals.sum();
 	}
 
 }

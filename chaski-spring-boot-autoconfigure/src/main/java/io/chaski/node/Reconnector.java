@@ -1,5 +1,6 @@
 package io.chaski.node;
 
+import io.chaski.support.LogSafe;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,7 +49,8 @@ final class Reconnector {
 
 	private void schedule(PeerAddress address, int attempt) {
 		Duration delay = this.backoff.delayBefore(attempt);
-		log.info("Node {} reconnects to {} in {} ms (attempt {} of {})", this.node.name(), address, delay.toMillis(),
+		log.info("Node {} reconnects to {} in {} ms (attempt {} of {})", this.node.name(), LogSafe.of(address),
+				delay.toMillis(),
 				attempt, this.maxAttempts);
 		try {
 			this.timer.schedule(() -> this.node.connect(address.host(), address.port())
@@ -68,7 +70,8 @@ final class Reconnector {
 			schedule(address, attempt + 1);
 		}
 		else if (this.node.isStarted()) {
-			log.warn("Node {} gave up reconnecting to {} after {} attempts", this.node.name(), address, attempt);
+			log.warn("Node {} gave up reconnecting to {} after {} attempts", this.node.name(), LogSafe.of(address),
+					attempt);
 		}
 	}
 

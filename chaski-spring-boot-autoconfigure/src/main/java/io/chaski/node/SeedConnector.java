@@ -1,5 +1,6 @@
 package io.chaski.node;
 
+import io.chaski.support.LogSafe;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -80,7 +81,8 @@ public final class SeedConnector implements AutoCloseable {
 		}
 		this.node.connect(seed.host(), seed.port()).whenComplete((peer, failure) -> {
 			if (failure == null) {
-				log.info("Node {} joined the mesh through seed {} ({})", this.node.name(), seed, peer.name());
+				log.info("Node {} joined the mesh through seed {} ({})", this.node.name(), seed,
+						LogSafe.of(peer.name()));
 				return;
 			}
 			String reason = reason(failure);

@@ -1,5 +1,6 @@
 package io.chaski.streamer;
 
+import io.chaski.support.LogSafe;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,7 +185,8 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 		}
 		catch (PayloadCodecException ex) {
 			this.undecodable.increment();
-			log.warn("Skipping message {} on '{}': {}", envelope.id(), envelope.topic(), ex.getMessage());
+			log.warn("Skipping message {} on '{}': {}", envelope.id(), LogSafe.of(envelope.topic()),
+					LogSafe.of(ex.getMessage()));
 			return null;
 		}
 	}

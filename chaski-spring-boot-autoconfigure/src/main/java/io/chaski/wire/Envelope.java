@@ -1,5 +1,6 @@
 package io.chaski.wire;
 
+import io.chaski.support.LogSafe;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -66,8 +67,8 @@ public record Envelope(EnvelopeKind kind, UUID origin, long id, int hopsLeft, lo
 
 	@Override
 	public String toString() {
-		return "Envelope[" + this.kind + " " + this.origin + "#" + this.id + " topic='" + this.topic + "' hopsLeft="
-				+ this.hopsLeft + " payload=" + this.payload.length + "B]";
+		return "Envelope[" + this.kind + " " + this.origin + "#" + this.id + " topic='" + LogSafe.of(this.topic)
+				+ "' hopsLeft=" + this.hopsLeft + " payload=" + this.payload.length + "B]";
 	}
 
 }

@@ -7,7 +7,10 @@ public enum EnvelopeKind {
 
 	/** Opens a connection: the connector's identity, address, protocol version and subscriptions. */
 	HELLO(1),
-	/** Answers {@link #HELLO} with the acceptor's identity; the edge exists on both sides after it. */
+	/**
+	 * Answers {@link #HELLO} with the acceptor's identity (and with a cluster secret its nonce and proof); without
+	 * a secret the edge exists on both sides after it.
+	 */
 	HELLO_ACK(2),
 	/** The sender is leaving on purpose: close without reconnecting. */
 	BYE(3),
@@ -17,6 +20,11 @@ public enum EnvelopeKind {
 	PONG(5),
 	/** The sender's subscriptions changed; the payload is the full new set. */
 	SUBSCRIPTIONS(6),
+	/**
+	 * The connector's proof of the cluster secret, answering a {@link #HELLO_ACK} that carried a nonce; sent only
+	 * to a peer whose handshake showed it has a secret. An empty payload says the connector refuses the acceptor.
+	 */
+	AUTH(7),
 	/** A topic message, relayed hop by hop. */
 	PUBLISH(16);
 

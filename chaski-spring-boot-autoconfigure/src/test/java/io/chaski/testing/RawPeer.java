@@ -1,5 +1,6 @@
 package io.chaski.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -20,6 +22,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.chaski.node.ChaskiNode;
+import io.chaski.security.ClusterSecret;
+import io.chaski.security.HandshakeProof;
+import io.chaski.security.HandshakeProof.Role;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 import io.chaski.wire.FrameBuffer;
@@ -47,12 +52,16 @@ public final class RawPeer implements AutoCloseable {
 
 	private final Deque<Envelope> inbox = new ArrayDeque<>();
 
-	private final UUID id = UUID.randomUUID();
+	private final UUID id;
+
+	/** Every byte written so far, so a test can replay a recorded conversation on another connection. */
+	private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
 	private long sequence;
 
-	private RawPeer(Socket socket) throws IOException {
+	private RawPeer(Socket socket, UUID id) throws IOException {
 		this.socket = socket;
+		this.id = id;
 		this.in = new DataInputStream(socket.getInputStream());
 		this.out = socket.getOutputStream();
 	}
@@ -71,6 +80,19 @@ public final class RawPeer implements AutoCloseable {
 	 * @return a raw peer connected to it (no handshake yet)
 	 */
 	public static RawPeer connect(ChaskiNode node, int receiveBufferBytes) {
+		return connect(node, receiveBufferBytes, UUID.randomUUID());
+	}
+
+	/**
+	 * @param node the node to dial
+	 * @param id the node id this peer claims (another node's, to play an impostor)
+	 * @return a raw peer connected to it (no handshake yet)
+	 */
+	public static RawPeer connectAs(ChaskiNode node, UUID id) {
+		return connect(node, 0, id);
+	}
+
+	private static RawPeer connect(ChaskiNode node, int receiveBufferBytes, UUID id) {
 		try {
 			Socket socket = new Socket();
 			if (receiveBufferBytes > 0) {
@@ -78,7 +100,7 @@ public final class RawPeer implements AutoCloseable {
 			}
 			socket.connect(new InetSocketAddress(node.address().host(), node.address().port()), 2000);
 			socket.setTcpNoDelay(true);
-			return new RawPeer(socket);
+			return new RawPeer(socket, id);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -105,6 +127,7 @@ public final class RawPeer implements AutoCloseable {
 		try {
 			this.out.write(bytes);
 			this.out.flush();
+			this.sent.writeBytes(bytes);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -126,6 +149,39 @@ public final class RawPeer implements AutoCloseable {
 	 * @return the HELLO_ACK
 	 */
 	public Envelope handshake(String name, Collection<String> topics) {
+		sendHello(helloPayload(name, topics, null));
+		return awaitHelloAck();
+	}
+
+	/**
+	 * Runs the authenticated handshake as a node with the secret would: HELLO with a fresh nonce, checks the
+	 * acceptor's proof in the HELLO_ACK, answers AUTH with its own proof.
+	 * @param name the name to use
+	 * @param topics its subscriptions
+	 * @param secret the cluster secret
+	 * @return the HELLO_ACK
+	 * @throws AssertionError if the node's proof is wrong
+	 */
+	public Envelope authenticatedHandshake(String name, Collection<String> topics, ClusterSecret secret) {
+		byte[] nonce = HandshakeProof.newNonce();
+		sendHello(helloPayload(name, topics, nonce));
+		Envelope ack = awaitHelloAck();
+		byte[] acceptorNonce = field(ack, "nonce");
+		if (!HandshakeProof.verify(secret, field(ack, "proof"), Role.ACCEPTOR, nonce, acceptorNonce, this.id,
+				ack.origin())) {
+			throw new AssertionError("the node's proof does not match the secret");
+		}
+		sendAuth(HandshakeProof.of(secret, Role.DIALER, nonce, acceptorNonce, this.id, ack.origin()));
+		return ack;
+	}
+
+	/**
+	 * @param name the name to use
+	 * @param topics its subscriptions
+	 * @param nonce the nonce to offer (base64 in the JSON), or {@code null} for a peer without a secret
+	 * @return a HELLO payload introducing this peer
+	 */
+	public byte[] helloPayload(String name, Collection<String> topics, byte[] nonce) {
 		Map<String, Object> hello = new LinkedHashMap<>();
 		hello.put("protocol", WireFormat.PROTOCOL_VERSION);
 		hello.put("nodeId", this.id.toString());
@@ -134,12 +190,41 @@ public final class RawPeer implements AutoCloseable {
 		hello.put("port", 9);
 		hello.put("root", false);
 		hello.put("subscriptions", List.copyOf(topics));
-		sendHello(JSON.writeValueAsBytes(hello));
+		if (nonce != null) {
+			hello.put("nonce", nonce);
+		}
+		return JSON.writeValueAsBytes(hello);
+	}
+
+	/** @return the node's HELLO_ACK, read within 5 s */
+	public Envelope awaitHelloAck() {
 		Envelope ack = next(Duration.ofSeconds(5));
 		if (ack == null || ack.kind() != EnvelopeKind.HELLO_ACK) {
 			throw new AssertionError("expected HELLO_ACK but got " + ack);
 		}
 		return ack;
+	}
+
+	/**
+	 * @param proof the AUTH payload (any bytes, to play a peer with a wrong secret)
+	 */
+	public void sendAuth(byte[] proof) {
+		send(Envelope.control(EnvelopeKind.AUTH, this.id, nextId(), proof));
+	}
+
+	/**
+	 * @param handshake a HELLO or HELLO_ACK
+	 * @param name a base64 field of its JSON (nonce, proof)
+	 * @return the field's bytes, {@code null} if absent
+	 */
+	public static byte[] field(Envelope handshake, String name) {
+		Object value = JSON.readValue(handshake.payload(), Map.class).get(name);
+		return (value != null) ? Base64.getDecoder().decode(value.toString()) : null;
+	}
+
+	/** @return every byte this peer has written, for a replay on another connection */
+	public byte[] sentBytes() {
+		return this.sent.toByteArray();
 	}
 
 	/**
