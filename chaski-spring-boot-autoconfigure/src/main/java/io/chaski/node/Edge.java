@@ -120,26 +120,62 @@ public final class Edge {
 	 * @return whether it was queued (a refusal or a drop has been counted)
 	 */
 	public boolean offer(Envelope envelope) {
+		return offer(envelope, false);
+	}
+
+	/**
+	 * Queues a message relayed for another node. Under {@link OverflowPolicy#WAIT} a full queue holds the
+	 * caller (the I/O thread of another connection, which then stops reading it: back-pressure crosses the
+	 * relay) up to the send timeout; after a relay timed out, relays are refused at once until the writer
+	 * sends again, so a stalled peer or a cycle of full queues costs one timeout, not a deadlock.
+	 * @param envelope the message
+	 * @return whether it was queued (a refusal or a drop has been counted)
+	 */
+	public boolean offerRelay(Envelope envelope) {
 		return offer(envelope, true);
 	}
 
 	/**
-	 * Queues a message relayed for another node. Never waits, whatever the policy: the caller is the I/O
-	 * thread of another connection, which must go on serving it. Under {@link OverflowPolicy#WAIT} a full
-	 * queue refuses the relay at once (counted).
-	 * @param envelope the message
-	 * @return whether it was queued
+	 * Holds a place in the queue for a message, so that a publisher can make sure every peer takes a message
+	 * before any of them gets it; follow with {@link #commit} or {@link #release}.
+	 * @param waitNanos how long {@link OverflowPolicy#WAIT} may wait for room
+	 * @return the wait time left (0 or more) once the place is held, or -1 if refused (counted)
 	 */
-	public boolean offerRelay(Envelope envelope) {
-		return offer(envelope, false);
+	public long reserve(long waitNanos) {
+		try {
+			return this.queue.reserve(waitNanos);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			countDrop();
+			return -1;
+		}
 	}
 
-	private boolean offer(Envelope envelope, boolean mayWait) {
+	/**
+	 * Queues a message in the place {@link #reserve} held; a closed edge drops it (counted).
+	 * @param envelope the message
+	 */
+	public void commit(Envelope envelope) {
+		if (this.closed) {
+			this.queue.release();
+			countDrop();
+			return;
+		}
+		this.queue.commit(envelope);
+	}
+
+	/** Gives back a place {@link #reserve} held. */
+	public void release() {
+		this.queue.release();
+	}
+
+	private boolean offer(Envelope envelope, boolean relay) {
 		if (this.closed) {
 			return false;
 		}
 		try {
-			return this.queue.offer(envelope, mayWait);
+			return this.queue.offer(envelope, relay);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -179,6 +215,8 @@ public final class Edge {
 					append(frame, envelope);
 					if (frame.length() >= this.settings.batchFrameBytes()) {
 						flush(frame);
+						// a pong must not wait behind a long backlog: a slow reader is not a dead peer
+						appendControl(frame);
 					}
 				}
 				flush(frame);
