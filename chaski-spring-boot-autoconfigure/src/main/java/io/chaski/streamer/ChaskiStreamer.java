@@ -407,11 +407,11 @@ public final class ChaskiStreamer implements AutoCloseable {
 		countQueueFull(envelope.topic());
 		OverflowPolicy policy = this.node.settings().overflowPolicy();
 		if (policy != OverflowPolicy.DROP_OLDEST) {
+			String how = (policy == OverflowPolicy.WAIT) ? "stayed full for " + this.node.settings().sendTimeout()
+					: "was full";
 			throw new ChaskiOverflowException("message " + envelope.id() + " on '" + envelope.topic()
-					+ "' was not published: the outbound queue of " + edge + " is full"
-					+ ((policy == OverflowPolicy.WAIT) ? " and stayed full for " + this.node.settings().sendTimeout()
-							: "")
-					+ " (policy " + policy + "); no peer and no local subscriber got it");
+					+ "' was not published: the full outbound queue of " + edge + " " + how + " (policy " + policy
+					+ "); no peer and no local subscriber got it");
 		}
 	}
 

@@ -129,7 +129,7 @@ class SlowConsumerTest {
 				for (int i = 0; i < 100_000; i++) {
 					this.nodes.streamer(publisher).publish(TOPIC, i + padding);
 				}
-			}).isInstanceOf(ChaskiOverflowException.class).hasMessageContaining("full outbound queues");
+			}).isInstanceOf(ChaskiOverflowException.class).hasMessageContaining("full outbound queue");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 			assertThat(queuedFor(publisher, stalled)).isLessThanOrEqualTo(8);
 			assertThat(publisher.stats().dropped()).isEqualTo(1);
