@@ -242,8 +242,9 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param deliveryPolicy What a full subscription buffer does, for subscriptions made with
 	 * ChaskiStreamer.subscribe: wait (lossless: the node stops reading the link until there is room, so
 	 * publishers slow down), drop-oldest or drop-newest (counted).
-	 * @param deliveryTimeout How long the wait policy holds a link for a full subscription or listener before
-	 * dropping the message for it (counted); keep it below the keep-alive failure detection time.
+	 * @param deliveryTimeout How long the wait policy holds a link for a full subscription or listener (and a relay
+	 * for a full peer queue) before dropping the message for it (counted); keep it above the send timeout and
+	 * below the keep-alive failure detection time.
 	 */
 	public record Streamer(@DefaultValue("16") @Min(1) @Max(255) int hopLimit, @Valid @DefaultValue Pool pool,
 			@DefaultValue("10000") @Min(1) int subscriberQueueCapacity,

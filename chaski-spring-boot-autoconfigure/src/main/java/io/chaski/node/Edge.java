@@ -39,6 +39,8 @@ public final class Edge {
 
 	private final OutboundQueue queue;
 
+	private final long sendTimeoutNanos;
+
 	private final ConcurrentLinkedQueue<Envelope> control = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger controlSize = new AtomicInteger();
@@ -77,6 +79,7 @@ public final class Edge {
 		this.settings = settings;
 		this.stats = stats;
 		this.queue = new OutboundQueue(settings, this::countDrop);
+		this.sendTimeoutNanos = settings.sendTimeout().toNanos();
 		this.writer = new Thread(this::writeLoop, localName + "-writer-" + identity.name());
 		this.writer.setDaemon(true);
 	}
@@ -120,19 +123,34 @@ public final class Edge {
 	 * @return whether it was queued (a refusal or a drop has been counted)
 	 */
 	public boolean offer(Envelope envelope) {
-		return offer(envelope, false);
+		return offer(envelope, this.sendTimeoutNanos, false);
 	}
 
 	/**
 	 * Queues a message relayed for another node. Under {@link OverflowPolicy#WAIT} a full queue holds the
 	 * caller (the I/O thread of another connection, which then stops reading it: back-pressure crosses the
-	 * relay) up to the send timeout; after a relay timed out, relays are refused at once until the writer
+	 * relay) up to {@code waitNanos}; after a relay timed out, relays are refused at once until the writer
 	 * sends again, so a stalled peer or a cycle of full queues costs one timeout, not a deadlock.
 	 * @param envelope the message
+	 * @param waitNanos how long a full queue may hold the caller
 	 * @return whether it was queued (a refusal or a drop has been counted)
 	 */
-	public boolean offerRelay(Envelope envelope) {
-		return offer(envelope, true);
+	public boolean offerRelay(Envelope envelope, long waitNanos) {
+		return offer(envelope, waitNanos, true);
+	}
+
+	private boolean offer(Envelope envelope, long waitNanos, boolean relay) {
+		if (this.closed) {
+			return false;
+		}
+		try {
+			return this.queue.offer(envelope, waitNanos, relay);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			countDrop();
+			return false;
+		}
 	}
 
 	/**
@@ -168,20 +186,6 @@ public final class Edge {
 	/** Gives back a place {@link #reserve} held. */
 	public void release() {
 		this.queue.release();
-	}
-
-	private boolean offer(Envelope envelope, boolean relay) {
-		if (this.closed) {
-			return false;
-		}
-		try {
-			return this.queue.offer(envelope, relay);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			countDrop();
-			return false;
-		}
 	}
 
 	private void countDrop() {

@@ -14,7 +14,7 @@ import io.chaski.wire.Envelope;
  * writer took, and places reserved by a publisher for a message it is about to commit, count against the
  * capacity, so the bound is strict.
  * <p>
- * Under {@link OverflowPolicy#WAIT} relays wait too (bounded by the send timeout), so back-pressure crosses
+ * Under {@link OverflowPolicy#WAIT} relays wait too (bounded by the relaying node's delivery timeout), so back-pressure crosses
  * relays. A relay wait that times out marks the queue stalled: further relays are refused at once until the
  * writer gets something out, so a peer that stopped reading costs the relaying connection one timeout, and a
  * cycle of full queues unwinds after one timeout instead of deadlocking.
@@ -24,8 +24,6 @@ final class OutboundQueue {
 	private final int capacity;
 
 	private final OverflowPolicy policy;
-
-	private final long sendTimeoutNanos;
 
 	private final Runnable onDrop;
 
@@ -51,27 +49,27 @@ final class OutboundQueue {
 	private boolean writerWaiting;
 
 	/**
-	 * @param settings capacity, overflow policy and send timeout
+	 * @param settings capacity and overflow policy
 	 * @param onDrop counts each message refused or dropped
 	 */
 	OutboundQueue(NodeSettings settings, Runnable onDrop) {
 		this.capacity = settings.outboundQueueCapacity();
 		this.policy = settings.overflowPolicy();
-		this.sendTimeoutNanos = settings.sendTimeout().toNanos();
 		this.onDrop = onDrop;
 	}
 
 	/**
 	 * Queues a message, applying the overflow policy when the queue is full.
 	 * @param envelope the message
+	 * @param waitNanos how long {@link OverflowPolicy#WAIT} may wait for room
 	 * @param relay whether it is relayed for another node (a relay gives up at once while the queue is stalled)
 	 * @return whether it was queued; a refusal or a dropped older message has been counted
 	 * @throws InterruptedException if a producer waiting for room is interrupted
 	 */
-	boolean offer(Envelope envelope, boolean relay) throws InterruptedException {
+	boolean offer(Envelope envelope, long waitNanos, boolean relay) throws InterruptedException {
 		this.lock.lock();
 		try {
-			if (isFull() && makeRoom(this.sendTimeoutNanos, relay) < 0) {
+			if (isFull() && makeRoom(waitNanos, relay) < 0) {
 				this.onDrop.run();
 				return false;
 			}

@@ -7,9 +7,9 @@ public enum OverflowPolicy {
 
 	/**
 	 * Wait up to the send timeout for space: slows a fast publisher down to its slowest peer. Past the timeout
-	 * {@code publish} throws {@link ChaskiOverflowException} and no peer gets the message. Relays wait too, so
-	 * back-pressure crosses relay nodes; a relay that times out is dropped (counted), and further relays to
-	 * that peer are refused at once until its queue moves again.
+	 * {@code publish} throws {@link ChaskiOverflowException} and no peer gets the message. Relays wait too (up
+	 * to the relaying streamer's delivery timeout), so back-pressure crosses relay nodes; a relay that times out
+	 * is dropped (counted), and further relays to that peer are refused at once until its queue moves again.
 	 */
 	WAIT,
 

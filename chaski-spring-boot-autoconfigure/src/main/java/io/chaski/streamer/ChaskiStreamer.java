@@ -54,6 +54,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 	/** Received messages wait here until the end of their frame, then go to each subscription at once. */
 	private final ThreadLocal<FrameDeliveries> frameDeliveries = ThreadLocal.withInitial(FrameDeliveries::new);
 
+	private final long deliveryTimeoutNanos;
+
 	private final LongAdder published = new LongAdder();
 
 	private final LongAdder received = new LongAdder();
@@ -79,6 +81,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 		this.node = node;
 		this.settings = settings;
 		this.codec = codec;
+		this.deliveryTimeoutNanos = settings.deliveryTimeout().toNanos();
 		this.pool = new MessagePool(settings.poolOrigins(), settings.poolSize(), settings.poolTtl());
 		node.registerHandler(EnvelopeKind.PUBLISH, new EnvelopeHandler() {
 
@@ -308,7 +311,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 			if (next == null) {
 				next = envelope.withHopsLeft(envelope.hopsLeft() - 1);
 			}
-			if (edge.offerRelay(next)) {
+			// a relay is a delivery like any other: the inbound link waits for it as long as for a reader
+			if (edge.offerRelay(next, this.deliveryTimeoutNanos)) {
 				this.relayed.increment();
 			}
 			else {

@@ -14,7 +14,7 @@ import io.chaski.wire.Envelope;
  * @param subscriberQueueCapacity messages buffered per subscription; when full the delivery policy applies
  * @param deliveryPolicy what a full subscription buffer does, for subscriptions that do not choose their own
  * @param deliveryTimeout how long {@link DeliveryPolicy#WAIT} holds the delivering thread before the message is
- * dropped for that subscription
+ * dropped for that subscription; relays wait as long for a full peer queue
  */
 public record StreamerSettings(int hopLimit, int poolSize, int poolOrigins, Duration poolTtl,
 		int subscriberQueueCapacity, DeliveryPolicy deliveryPolicy, Duration deliveryTimeout) {
