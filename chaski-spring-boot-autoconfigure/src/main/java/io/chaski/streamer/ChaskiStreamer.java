@@ -173,7 +173,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 	}
 
 	/**
-	 * Subscribes to a topic with payloads converted to a type.
+	 * Subscribes to a topic with payloads converted to a type, under the default delivery policy of the settings.
 	 * @param topic the topic
 	 * @param payloadType the type (a Class or a parameterized type)
 	 * @param <T> the payload type

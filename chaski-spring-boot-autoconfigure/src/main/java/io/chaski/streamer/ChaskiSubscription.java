@@ -27,8 +27,9 @@ import io.chaski.wire.PayloadCodecException;
  * Messages of one topic (or of all topics) for one reader, in a bounded buffer whose {@link DeliveryPolicy}
  * decides what happens when the reader falls behind: under {@link DeliveryPolicy#WAIT} (the default) the node
  * waits, bounded, which slows the link and the publishers on it down to the reader's pace; the drop policies
- * drop and count instead, and never hold anyone up. Read it blocking with {@link #poll(Duration)} or {@link #iterator()}, or reactively as a
- * {@link Flow.Publisher}. Payloads are decoded on the reader's thread, not on I/O threads.
+ * drop and count instead, and never hold anyone up. Read it blocking with {@link #poll(Duration)} or
+ * {@link #iterator()}, or reactively as a {@link Flow.Publisher}. Payloads are decoded on the reader's thread,
+ * not on I/O threads.
  *
  * @param <T> the payload type
  */
