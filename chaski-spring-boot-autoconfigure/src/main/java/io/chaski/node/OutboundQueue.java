@@ -15,9 +15,9 @@ import io.chaski.wire.Envelope;
  * capacity, so the bound is strict.
  * <p>
  * Under {@link OverflowPolicy#WAIT} relays wait too (bounded by the relaying node's delivery timeout), so
- * back-pressure crosses relays. A relay wait that times out marks the queue stalled: further relays are refused at once until the
- * writer gets something out, so a peer that stopped reading costs the relaying connection one timeout, and a
- * cycle of full queues unwinds after one timeout instead of deadlocking.
+ * back-pressure crosses relays. A relay wait that times out marks the queue stalled: further relays are
+ * refused at once until the writer gets something out, so a peer that stopped reading costs the relaying
+ * connection one timeout, and a cycle of full queues unwinds after one timeout instead of deadlocking.
  */
 final class OutboundQueue {
 
