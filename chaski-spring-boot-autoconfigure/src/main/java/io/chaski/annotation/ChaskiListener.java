@@ -13,8 +13,10 @@ import java.lang.annotation.Target;
  * ChaskiMessage&lt;T&gt;} with the topic, payload, origin node, id and timestamp.
  * <p>
  * The method runs on threads of its own, never on the node's I/O threads. Each topic has a bounded buffer;
- * when the method falls behind, the oldest messages are dropped and counted. An exception thrown by the
- * method is logged and counted, and the listener goes on with the next message.
+ * when the method falls behind, its {@link #deliveryPolicy()} applies: by default the node stops reading the
+ * link until there is room (bounded), so the publishers slow down to the listener's pace and nothing is lost;
+ * telemetry-style listeners can drop instead (counted). An exception thrown by the method is logged and
+ * counted, and the listener goes on with the next message.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -31,6 +33,14 @@ public @interface ChaskiListener {
 	 * {@code chaski.listener.concurrency}. 1 keeps messages in order.
 	 */
 	String concurrency() default "";
+
+	/**
+	 * @return what happens when the method falls behind and its buffer is full: {@code wait} (lossless,
+	 * back-pressure to the publishers, bounded by {@code chaski.streamer.delivery-timeout}), {@code drop-oldest}
+	 * or {@code drop-newest} (see {@link io.chaski.streamer.DeliveryPolicy}), or a {@code ${...}} placeholder;
+	 * empty means {@code chaski.listener.delivery-policy}
+	 */
+	String deliveryPolicy() default "";
 
 	/**
 	 * @return the listener's id in logs, metrics and the actuator endpoint; defaults to

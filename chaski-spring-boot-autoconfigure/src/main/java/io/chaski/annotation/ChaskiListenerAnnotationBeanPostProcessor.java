@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.aop.support.AopUtils;
@@ -22,6 +23,7 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 import io.chaski.streamer.ChaskiMessage;
+import io.chaski.streamer.DeliveryPolicy;
 
 /**
  * Finds {@link ChaskiListener} methods on beans and, once every singleton exists, registers a
@@ -72,7 +74,7 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 		int concurrency = (listener.concurrency() != null) ? listener.concurrency()
 				: this.registry.defaultConcurrency();
 		this.registry.register(new ListenerContainer(listener.id(), listener.topics(),
-				listener.target().payloadType(), concurrency, listener::invoke));
+				listener.target().payloadType(), concurrency, listener.deliveryPolicy(), listener::invoke));
 	}
 
 	private ListenerMethod describe(Object bean, String beanName, Class<?> targetClass, Method method,
@@ -97,7 +99,22 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
 		PayloadTarget target = PayloadTarget.of(ResolvableType.forMethodParameter(method, 0, targetClass));
-		return new ListenerMethod(id, topics, concurrency(annotation.concurrency(), where), target, bean, invocable);
+		return new ListenerMethod(id, topics, concurrency(annotation.concurrency(), where),
+				deliveryPolicy(annotation.deliveryPolicy(), where), target, bean, invocable);
+	}
+
+	private DeliveryPolicy deliveryPolicy(String value, String where) {
+		String resolved = resolve(value);
+		if (!StringUtils.hasText(resolved)) {
+			return null;
+		}
+		try {
+			return DeliveryPolicy.valueOf(resolved.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BeanInitializationException("@ChaskiListener method " + where + " has deliveryPolicy '"
+					+ resolved + "'; it must be wait, drop-oldest or drop-newest");
+		}
 	}
 
 	private Integer concurrency(String value, String where) {
@@ -124,8 +141,8 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 	}
 
 	/** A listener method found on a bean, waiting to be registered. */
-	private record ListenerMethod(String id, List<String> topics, Integer concurrency, PayloadTarget target,
-			Object bean, Method method) {
+	private record ListenerMethod(String id, List<String> topics, Integer concurrency, DeliveryPolicy deliveryPolicy,
+			PayloadTarget target, Object bean, Method method) {
 
 		void invoke(ChaskiMessage<Object> message) throws Exception {
 			try {

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.springframework.context.SmartLifecycle;
 
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.DeliveryPolicy;
 
 /**
  * Holds every listener of the application ({@code @ChaskiListener} methods, bound consumers, the message event
@@ -25,6 +26,8 @@ public class ChaskiListenerRegistry implements SmartLifecycle {
 
 	private final Duration shutdownTimeout;
 
+	private final DeliveryPolicy defaultDeliveryPolicy;
+
 	private final List<ListenerContainer> containers = new CopyOnWriteArrayList<>();
 
 	private final List<Consumer<ListenerContainer>> registrationListeners = new CopyOnWriteArrayList<>();
@@ -35,11 +38,14 @@ public class ChaskiListenerRegistry implements SmartLifecycle {
 	 * @param streamer the streamer listeners subscribe to
 	 * @param defaultConcurrency threads per topic for listeners that do not say
 	 * @param shutdownTimeout how long stopping waits for listeners busy with a message
+	 * @param defaultDeliveryPolicy what a listener that falls behind does, for listeners that do not say
 	 */
-	public ChaskiListenerRegistry(ChaskiStreamer streamer, int defaultConcurrency, Duration shutdownTimeout) {
+	public ChaskiListenerRegistry(ChaskiStreamer streamer, int defaultConcurrency, Duration shutdownTimeout,
+			DeliveryPolicy defaultDeliveryPolicy) {
 		this.streamer = streamer;
 		this.defaultConcurrency = defaultConcurrency;
 		this.shutdownTimeout = shutdownTimeout;
+		this.defaultDeliveryPolicy = defaultDeliveryPolicy;
 	}
 
 	/** @return the streamer listeners subscribe to */
@@ -61,11 +67,11 @@ public class ChaskiListenerRegistry implements SmartLifecycle {
 		if (this.containers.stream().anyMatch(existing -> existing.id().equals(container.id()))) {
 			throw new IllegalStateException("Duplicate Chaski listener id '" + container.id() + "'");
 		}
-		container.open(this.streamer);
+		container.open(this.streamer, this.defaultDeliveryPolicy);
 		this.containers.add(container);
 		this.registrationListeners.forEach(listener -> listener.accept(container));
 		if (this.running) {
-			container.start(this.streamer);
+			container.start(this.streamer, this.defaultDeliveryPolicy);
 		}
 	}
 
@@ -84,7 +90,7 @@ public class ChaskiListenerRegistry implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		this.containers.forEach(container -> container.start(this.streamer));
+		this.containers.forEach(container -> container.start(this.streamer, this.defaultDeliveryPolicy));
 		this.running = true;
 	}
 

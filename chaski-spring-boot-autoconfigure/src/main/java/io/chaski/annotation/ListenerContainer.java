@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
 import io.chaski.streamer.ChaskiMessage;
 import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.ChaskiSubscription;
+import io.chaski.streamer.DeliveryPolicy;
 
 /**
- * Runs one listener: a subscription per topic (bounded, dropping the oldest message when the listener falls
- * behind) and {@code concurrency} threads per subscription that hand each message to a {@link MessageHandler}.
- * A failing handler is logged and counted; its thread goes on with the next message.
+ * Runs one listener: a subscription per topic (bounded; its {@link DeliveryPolicy} decides whether a listener
+ * that falls behind slows the link down or loses messages, counted) and {@code concurrency} threads per
+ * subscription that hand each message to a {@link MessageHandler}. A failing handler is logged and counted; its
+ * thread goes on with the next message.
  */
 public final class ListenerContainer {
 
@@ -34,6 +36,11 @@ public final class ListenerContainer {
 	private final int concurrency;
 
 	private final MessageHandler handler;
+
+	private final DeliveryPolicy deliveryPolicy;
+
+	/** The policy in use once subscribed: the listener's own, or the registry's default. */
+	private volatile DeliveryPolicy effectivePolicy;
 
 	private final LongAdder handled = new LongAdder();
 
@@ -52,6 +59,19 @@ public final class ListenerContainer {
 	 */
 	public ListenerContainer(String id, Collection<String> topics, Type payloadType, int concurrency,
 			MessageHandler handler) {
+		this(id, topics, payloadType, concurrency, null, handler);
+	}
+
+	/**
+	 * @param id the listener's id, for logs, metrics and thread names
+	 * @param topics the topics; empty means every message this node accepts (without joining any topic)
+	 * @param payloadType the type payloads are converted to
+	 * @param concurrency threads per topic, at least 1
+	 * @param deliveryPolicy what happens when the listener falls behind; {@code null} for the registry's default
+	 * @param handler what to do with each message
+	 */
+	public ListenerContainer(String id, Collection<String> topics, Type payloadType, int concurrency,
+			DeliveryPolicy deliveryPolicy, MessageHandler handler) {
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("concurrency of listener " + id + " must be at least 1 but was "
 					+ concurrency);
@@ -60,6 +80,8 @@ public final class ListenerContainer {
 		this.topics = List.copyOf(topics);
 		this.payloadType = payloadType;
 		this.concurrency = concurrency;
+		this.deliveryPolicy = deliveryPolicy;
+		this.effectivePolicy = deliveryPolicy;
 		this.handler = handler;
 	}
 
@@ -76,6 +98,11 @@ public final class ListenerContainer {
 	/** @return threads per topic */
 	public int concurrency() {
 		return this.concurrency;
+	}
+
+	/** @return what happens when the listener falls behind; {@code null} until registered if it uses the default */
+	public DeliveryPolicy deliveryPolicy() {
+		return this.effectivePolicy;
 	}
 
 	/** @return messages handled without an exception */
@@ -102,28 +129,32 @@ public final class ListenerContainer {
 	 * Subscribes (the node joins the topics), unless already subscribed. Messages are buffered until
 	 * {@link #start}.
 	 * @param streamer the streamer to subscribe to
+	 * @param defaultPolicy the delivery policy unless the listener has its own
 	 */
-	synchronized void open(ChaskiStreamer streamer) {
+	synchronized void open(ChaskiStreamer streamer, DeliveryPolicy defaultPolicy) {
 		if (!this.subscriptions.isEmpty()) {
 			return;
 		}
+		DeliveryPolicy policy = (this.deliveryPolicy != null) ? this.deliveryPolicy : defaultPolicy;
+		this.effectivePolicy = policy;
 		if (this.topics.isEmpty()) {
-			this.subscriptions.add(streamer.subscribeAll(this.payloadType));
+			this.subscriptions.add(streamer.subscribeAll(this.payloadType, policy));
 		}
 		for (String topic : this.topics) {
-			this.subscriptions.add(streamer.subscribe(topic, this.payloadType));
+			this.subscriptions.add(streamer.subscribe(topic, this.payloadType, policy));
 		}
 	}
 
 	/**
 	 * Subscribes if needed and starts the threads.
 	 * @param streamer the streamer to subscribe to
+	 * @param defaultPolicy the delivery policy unless the listener has its own
 	 */
-	synchronized void start(ChaskiStreamer streamer) {
+	synchronized void start(ChaskiStreamer streamer, DeliveryPolicy defaultPolicy) {
 		if (!this.workers.isEmpty()) {
 			return;
 		}
-		open(streamer);
+		open(streamer, defaultPolicy);
 		for (ChaskiSubscription<Object> subscription : this.subscriptions) {
 			for (int i = 0; i < this.concurrency; i++) {
 				String name = "chaski-listener-" + this.id + "-" + (this.workers.size() + 1);

@@ -5,9 +5,11 @@ import java.util.List;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
 
+import io.chaski.wire.Envelope;
+
 /**
  * Publishes a {@link ChaskiMessageEvent} for every message delivered on this node, through a listener on every
- * topic (so it has the same bounded buffer and runs off the I/O threads like any other listener).
+ * topic (so it has the same bounded buffer, delivery policy and threads off the I/O path as any other listener).
  */
 public class MessageEventBridge implements SmartInitializingSingleton {
 
@@ -29,8 +31,10 @@ public class MessageEventBridge implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		this.registry.register(new ListenerContainer(LISTENER_ID, List.of(), Object.class, 1,
-				message -> this.publisher.publishEvent(new ChaskiMessageEvent(this.registry.streamer(), message))));
+		// undecoded envelopes: the event decodes its payload only if an event listener reads it
+		this.registry.register(new ListenerContainer(LISTENER_ID, List.of(), Envelope.class, 1,
+				message -> this.publisher.publishEvent(
+						new ChaskiMessageEvent(this.registry.streamer(), (Envelope) message.payload()))));
 	}
 
 }

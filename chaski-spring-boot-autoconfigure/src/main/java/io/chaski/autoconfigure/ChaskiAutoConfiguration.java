@@ -78,7 +78,7 @@ public class ChaskiAutoConfiguration {
 	@ConditionalOnMissingBean
 	ChaskiListenerRegistry chaskiListenerRegistry(ChaskiStreamer streamer, ChaskiProperties properties) {
 		return new ChaskiListenerRegistry(streamer, properties.listener().concurrency(),
-				properties.node().shutdownTimeout());
+				properties.node().shutdownTimeout(), properties.listener().deliveryPolicy());
 	}
 
 	@Bean

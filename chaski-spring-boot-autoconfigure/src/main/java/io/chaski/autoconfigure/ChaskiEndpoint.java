@@ -19,6 +19,7 @@ import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
 import io.chaski.node.PeerInfo;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
 import io.chaski.streamer.StreamerStats;
 
@@ -177,13 +178,15 @@ public class ChaskiEndpoint {
 	 * @param errors messages whose handler threw
 	 * @param backlog messages waiting
 	 * @param dropped messages dropped because it fell behind
+	 * @param deliveryPolicy what happens when it falls behind
 	 */
 	public record ListenerReport(String id, List<String> topics, int concurrency, long handled, long errors,
-			long backlog, long dropped) {
+			long backlog, long dropped, DeliveryPolicy deliveryPolicy) {
 
 		static ListenerReport of(ListenerContainer container) {
 			return new ListenerReport(container.id(), container.topics(), container.concurrency(),
-					container.handledCount(), container.errorCount(), container.backlog(), container.droppedCount());
+					container.handledCount(), container.errorCount(), container.backlog(), container.droppedCount(),
+					container.deliveryPolicy());
 		}
 
 	}

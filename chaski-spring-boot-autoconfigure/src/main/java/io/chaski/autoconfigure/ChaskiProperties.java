@@ -20,6 +20,7 @@ import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
 import io.chaski.security.ClusterSecret;
+import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
 import io.chaski.transport.TransportMode;
 
@@ -93,7 +94,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	StreamerSettings streamerSettings() {
 		return new StreamerSettings(this.streamer.hopLimit(), this.streamer.pool().size(),
 				this.streamer.pool().origins(), this.streamer.pool().ttl(),
-				this.streamer.subscriberQueueCapacity());
+				this.streamer.subscriberQueueCapacity(), this.streamer.deliveryPolicy(), this.streamer.deliveryTimeout());
 	}
 
 	/**
@@ -239,10 +240,24 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param hopLimit Hops a published message may travel through the mesh (1 = direct peers only).
 	 * @param pool The pool of recently seen message ids that drops duplicates.
 	 * @param subscriberQueueCapacity Messages buffered per subscription (and per listener topic); when full,
-	 * the oldest is dropped and counted.
+	 * the delivery policy applies.
+	 * @param deliveryPolicy What a full subscription buffer does, for subscriptions made with
+	 * ChaskiStreamer.subscribe: wait (lossless: the node stops reading the link until there is room, so
+	 * publishers slow down), drop-oldest or drop-newest (counted).
+	 * @param deliveryTimeout How long the wait policy holds a link for a full subscription or listener (and a relay
+	 * for a full peer queue) before dropping the message for it (counted); keep it above the send timeout and
+	 * below the keep-alive failure detection time.
 	 */
 	public record Streamer(@DefaultValue("16") @Min(1) @Max(255) int hopLimit, @Valid @DefaultValue Pool pool,
-			@DefaultValue("10000") @Min(1) int subscriberQueueCapacity) {
+			@DefaultValue("10000") @Min(1) int subscriberQueueCapacity,
+			@DefaultValue("wait") @NotNull DeliveryPolicy deliveryPolicy,
+			@DefaultValue("10s") Duration deliveryTimeout) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Streamer {
+			PropertyChecks.positive(deliveryTimeout, "chaski.streamer.delivery-timeout");
+		}
+
 	}
 
 	/**
@@ -269,9 +284,12 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param concurrency Threads that invoke each listener for each of its topics, unless the listener sets
 	 * its own; 1 keeps messages in order.
 	 * @param events Whether every received message is also published as a ChaskiMessageEvent.
+	 * @param deliveryPolicy What a listener that falls behind does when its buffer is full, unless the
+	 * listener sets its own: wait (lossless: back-pressure to the publishers, bounded by
+	 * chaski.streamer.delivery-timeout), drop-oldest or drop-newest (counted).
 	 */
 	public record Listener(@DefaultValue("1") @Min(1) @Max(256) int concurrency,
-			@DefaultValue("true") boolean events) {
+			@DefaultValue("true") boolean events, @DefaultValue("wait") @NotNull DeliveryPolicy deliveryPolicy) {
 	}
 
 	/**

@@ -2,7 +2,8 @@ package io.chaski.node;
 
 /**
  * A message was refused because a peer's outbound queue is full (policy {@link OverflowPolicy#FAIL}, or
- * {@link OverflowPolicy#WAIT} past its timeout).
+ * {@link OverflowPolicy#WAIT} past its send timeout). The publish had no effect: no peer and no local
+ * subscriber received the message.
  */
 public class ChaskiOverflowException extends RuntimeException {
 

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.support.IoThreads;
 import io.chaski.support.LogSafe;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
@@ -42,6 +43,8 @@ public final class Edge {
 	private final NodeStats stats;
 
 	private final OutboundQueue queue;
+
+	private final long sendTimeoutNanos;
 
 	private final ConcurrentLinkedQueue<Envelope> control = new ConcurrentLinkedQueue<>();
 
@@ -81,9 +84,9 @@ public final class Edge {
 		this.settings = settings;
 		this.stats = stats;
 		this.queue = new OutboundQueue(settings, this::countDrop);
+		this.sendTimeoutNanos = settings.sendTimeout().toNanos();
 		// thread names show in log lines: the peer's name is escaped
-		this.writer = new Thread(this::writeLoop, localName + "-writer-" + LogSafe.of(identity.name()));
-		this.writer.setDaemon(true);
+		this.writer = IoThreads.newThread(localName + "-writer-" + LogSafe.of(identity.name()), this::writeLoop);
 	}
 
 	void startWriter() {
@@ -125,32 +128,69 @@ public final class Edge {
 	 * @return whether it was queued (a refusal or a drop has been counted)
 	 */
 	public boolean offer(Envelope envelope) {
-		return offer(envelope, true);
+		return offer(envelope, this.sendTimeoutNanos, false);
 	}
 
 	/**
-	 * Queues a message relayed for another node. Never waits, whatever the policy: the caller is the I/O
-	 * thread of another connection, which must go on serving it. Under {@link OverflowPolicy#WAIT} a full
-	 * queue refuses the relay at once (counted).
+	 * Queues a message relayed for another node. Under {@link OverflowPolicy#WAIT} a full queue holds the
+	 * caller (the I/O thread of another connection, which then stops reading it: back-pressure crosses the
+	 * relay) up to {@code waitNanos}; after a relay timed out, relays are refused at once until the writer
+	 * sends again, so a stalled peer or a cycle of full queues costs one timeout, not a deadlock.
 	 * @param envelope the message
-	 * @return whether it was queued
+	 * @param waitNanos how long a full queue may hold the caller
+	 * @return whether it was queued (a refusal or a drop has been counted)
 	 */
-	public boolean offerRelay(Envelope envelope) {
-		return offer(envelope, false);
+	public boolean offerRelay(Envelope envelope, long waitNanos) {
+		return offer(envelope, waitNanos, true);
 	}
 
-	private boolean offer(Envelope envelope, boolean mayWait) {
+	private boolean offer(Envelope envelope, long waitNanos, boolean relay) {
 		if (this.closed) {
 			return false;
 		}
 		try {
-			return this.queue.offer(envelope, mayWait);
+			return this.queue.offer(envelope, waitNanos, relay);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			countDrop();
 			return false;
 		}
+	}
+
+	/**
+	 * Holds a place in the queue for a message, so that a publisher can make sure every peer takes a message
+	 * before any of them gets it; follow with {@link #commit} or {@link #release}.
+	 * @param waitNanos how long {@link OverflowPolicy#WAIT} may wait for room
+	 * @return the wait time left (0 or more) once the place is held, or -1 if refused (counted)
+	 */
+	public long reserve(long waitNanos) {
+		try {
+			return this.queue.reserve(waitNanos);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			countDrop();
+			return -1;
+		}
+	}
+
+	/**
+	 * Queues a message in the place {@link #reserve} held; a closed edge drops it (counted).
+	 * @param envelope the message
+	 */
+	public void commit(Envelope envelope) {
+		if (this.closed) {
+			this.queue.release();
+			countDrop();
+			return;
+		}
+		this.queue.commit(envelope);
+	}
+
+	/** Gives back a place {@link #reserve} held. */
+	public void release() {
+		this.queue.release();
 	}
 
 	private void countDrop() {
@@ -184,6 +224,8 @@ public final class Edge {
 					append(frame, envelope);
 					if (frame.length() >= this.settings.batchFrameBytes()) {
 						flush(frame);
+						// a pong must not wait behind a long backlog: a slow reader is not a dead peer
+						appendControl(frame);
 					}
 				}
 				flush(frame);

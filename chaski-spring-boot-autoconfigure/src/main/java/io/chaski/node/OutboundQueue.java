@@ -11,15 +11,19 @@ import io.chaski.wire.Envelope;
  * instructions; the writer takes everything queued at once by swapping the deque for an empty one, so
  * neither side holds the lock long enough for the other to park on it (with {@code ArrayBlockingQueue},
  * draining a thousand messages under its lock made the publisher park and be unparked again). Messages the
- * writer took count against the capacity until it reports them sent, so the bound is strict.
+ * writer took, and places reserved by a publisher for a message it is about to commit, count against the
+ * capacity, so the bound is strict.
+ * <p>
+ * Under {@link OverflowPolicy#WAIT} relays wait too (bounded by the relaying node's delivery timeout), so
+ * back-pressure crosses relays. A relay wait that times out marks the queue stalled: further relays are
+ * refused at once until the writer gets something out, so a peer that stopped reading costs the relaying
+ * connection one timeout, and a cycle of full queues unwinds after one timeout instead of deadlocking.
  */
 final class OutboundQueue {
 
 	private final int capacity;
 
 	private final OverflowPolicy policy;
-
-	private final long sendTimeoutNanos;
 
 	private final Runnable onDrop;
 
@@ -33,35 +37,39 @@ final class OutboundQueue {
 
 	private int inFlight;
 
+	/** Places publishers reserved for messages they have not committed yet. */
+	private int reserved;
+
+	/** A relay timed out waiting for room and the writer has sent nothing since. */
+	private boolean relayStalled;
+
 	private boolean wakeRequested;
 
 	/** Whether the writer waits for work: only then does a producer pay for signalling it. */
 	private boolean writerWaiting;
 
 	/**
-	 * @param settings capacity, overflow policy and send timeout
+	 * @param settings capacity and overflow policy
 	 * @param onDrop counts each message refused or dropped
 	 */
 	OutboundQueue(NodeSettings settings, Runnable onDrop) {
 		this.capacity = settings.outboundQueueCapacity();
 		this.policy = settings.overflowPolicy();
-		this.sendTimeoutNanos = settings.sendTimeout().toNanos();
 		this.onDrop = onDrop;
 	}
 
 	/**
 	 * Queues a message, applying the overflow policy when the queue is full.
 	 * @param envelope the message
-	 * @param mayWait whether the caller may be held up by {@link OverflowPolicy#WAIT}; relays on I/O threads
-	 * may not (waiting there would stall everything arriving on that connection), so for them WAIT refuses
-	 * at once like {@link OverflowPolicy#FAIL}
+	 * @param waitNanos how long {@link OverflowPolicy#WAIT} may wait for room
+	 * @param relay whether it is relayed for another node (a relay gives up at once while the queue is stalled)
 	 * @return whether it was queued; a refusal or a dropped older message has been counted
 	 * @throws InterruptedException if a producer waiting for room is interrupted
 	 */
-	boolean offer(Envelope envelope, boolean mayWait) throws InterruptedException {
+	boolean offer(Envelope envelope, long waitNanos, boolean relay) throws InterruptedException {
 		this.lock.lock();
 		try {
-			if (this.pending.size() + this.inFlight >= this.capacity && !makeRoom(mayWait)) {
+			if (isFull() && makeRoom(waitNanos, relay) < 0) {
 				this.onDrop.run();
 				return false;
 			}
@@ -74,25 +82,87 @@ final class OutboundQueue {
 		}
 	}
 
-	/** @return whether there is room now; called with the lock held and the queue full */
-	private boolean makeRoom(boolean mayWait) throws InterruptedException {
+	/**
+	 * Holds a place for a message a publisher commits with {@link #commit} or gives back with {@link #release},
+	 * applying the overflow policy when the queue is full.
+	 * @param waitNanos how long {@link OverflowPolicy#WAIT} may wait for room
+	 * @return the wait time left (0 or more) once the place is held, or -1 if refused (counted)
+	 * @throws InterruptedException if the publisher is interrupted while waiting
+	 */
+	long reserve(long waitNanos) throws InterruptedException {
+		this.lock.lock();
+		try {
+			long remaining = isFull() ? makeRoom(waitNanos, false) : waitNanos;
+			if (remaining < 0) {
+				this.onDrop.run();
+				return -1;
+			}
+			this.reserved++;
+			return remaining;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** @param envelope the message for a place held by {@link #reserve} */
+	void commit(Envelope envelope) {
+		this.lock.lock();
+		try {
+			this.reserved--;
+			this.pending.addLast(envelope);
+			signalWriter();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Gives back a place held by {@link #reserve}. */
+	void release() {
+		this.lock.lock();
+		try {
+			this.reserved--;
+			this.hasRoom.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private boolean isFull() {
+		return this.pending.size() + this.inFlight + this.reserved >= this.capacity;
+	}
+
+	/**
+	 * Called with the lock held and the queue full.
+	 * @return the wait time left once there is room, or -1 if there is none
+	 */
+	private long makeRoom(long waitNanos, boolean relay) throws InterruptedException {
 		switch (this.policy) {
 			case DROP_OLDEST -> {
-				while (this.pending.size() + this.inFlight >= this.capacity && this.pending.pollFirst() != null) {
+				while (isFull() && this.pending.pollFirst() != null) {
 					this.onDrop.run();
 				}
 			}
 			case WAIT -> {
-				long remaining = mayWait ? this.sendTimeoutNanos : 0;
-				while (this.pending.size() + this.inFlight >= this.capacity && remaining > 0) {
+				if (relay && this.relayStalled) {
+					return -1;
+				}
+				long remaining = waitNanos;
+				while (isFull() && remaining > 0) {
 					remaining = this.hasRoom.awaitNanos(remaining);
 				}
+				if (isFull() && relay) {
+					this.relayStalled = true;
+				}
+				return isFull() ? -1 : Math.max(0, remaining);
 			}
 			case FAIL -> {
-				return false;
+				return -1;
 			}
 		}
-		return this.pending.size() + this.inFlight < this.capacity;
+		return isFull() ? -1 : waitNanos;
 	}
 
 	/**
@@ -128,6 +198,7 @@ final class OutboundQueue {
 		this.lock.lock();
 		try {
 			this.inFlight -= messages;
+			this.relayStalled = false;
 			this.hasRoom.signalAll();
 		}
 		finally {

@@ -8,11 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.slf4j.LoggerFactory;
+
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.ChaskiOverflowException;
 import io.chaski.node.Edge;
 import io.chaski.node.EnvelopeHandler;
 import io.chaski.node.OverflowPolicy;
+import io.chaski.support.LogSafe;
+import io.chaski.support.RateLimitedLog;
 import io.chaski.wire.DefaultPayloadCodec;
 import io.chaski.wire.EncodedPayload;
 import io.chaski.wire.Envelope;
@@ -22,9 +26,14 @@ import io.chaski.wire.PayloadCodec;
 /**
  * Topic publish/subscribe over a {@link ChaskiNode}. Messages flood along the edges of nodes that share the
  * topic (and through root nodes), hop by hop, each hop checking the hop limit and dropping ids it has seen.
- * Delivery is at-most-once and in order per sender per link.
+ * Delivery is in order per sender per link and, with the default policies ({@link DeliveryPolicy#WAIT} for
+ * subscriptions, {@link OverflowPolicy#WAIT} for peer queues), lossless while every node is alive: a reader
+ * that falls behind slows its link, its relays and its publishers down instead of losing messages. Across
+ * crashes it is at-most-once.
  */
 public final class ChaskiStreamer implements AutoCloseable {
+
+	private static final RateLimitedLog dropLog = new RateLimitedLog(LoggerFactory.getLogger(ChaskiStreamer.class));
 
 	private final ChaskiNode node;
 
@@ -44,6 +53,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	/** Received messages wait here until the end of their frame, then go to each subscription at once. */
 	private final ThreadLocal<FrameDeliveries> frameDeliveries = ThreadLocal.withInitial(FrameDeliveries::new);
+
+	private final long deliveryTimeoutNanos;
 
 	private final LongAdder published = new LongAdder();
 
@@ -70,6 +81,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 		this.node = node;
 		this.settings = settings;
 		this.codec = codec;
+		this.deliveryTimeoutNanos = settings.deliveryTimeout().toNanos();
 		this.pool = new MessagePool(settings.poolOrigins(), settings.poolSize(), settings.poolTtl());
 		node.registerHandler(EnvelopeKind.PUBLISH, new EnvelopeHandler() {
 
@@ -107,12 +119,14 @@ public final class ChaskiStreamer implements AutoCloseable {
 	}
 
 	/**
-	 * Publishes a message with the default hop limit.
+	 * Publishes a message with the default hop limit. When it returns, the message is on the outbound queue of
+	 * every peer in the topic and has been handed to this node's own subscribers; when it throws
+	 * {@link ChaskiOverflowException}, nobody got it.
 	 * @param topic the topic
 	 * @param payload {@code byte[]}, a String, or any object Jackson can write
 	 * @return the message id
-	 * @throws ChaskiOverflowException if a peer's queue is full under {@link OverflowPolicy#FAIL} or
-	 * {@link OverflowPolicy#WAIT}
+	 * @throws ChaskiOverflowException if a peer's queue is full under {@link OverflowPolicy#FAIL}, or stayed
+	 * full for the send timeout under {@link OverflowPolicy#WAIT}
 	 * @throws IllegalArgumentException if the message is larger than the maximum frame
 	 */
 	public long publish(String topic, Object payload) {
@@ -125,6 +139,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 	 * @param payload {@code byte[]}, a String, or any object Jackson can write
 	 * @param hopLimit 1..255
 	 * @return the message id
+	 * @throws ChaskiOverflowException as {@link #publish(String, Object)}
 	 */
 	public long publish(String topic, Object payload, int hopLimit) {
 		if (topic == null || topic.isBlank()) {
@@ -137,16 +152,13 @@ public final class ChaskiStreamer implements AutoCloseable {
 		Envelope envelope = new Envelope(EnvelopeKind.PUBLISH, this.node.id(), this.node.nextMessageId(), hopLimit,
 				System.currentTimeMillis(), topic, headers(encoded.contentType()), encoded.bytes());
 		this.node.checkFits(envelope);
+		sendToPeers(envelope);
 		this.published.increment();
 		for (StreamerObserver observer : this.observers) {
 			observer.published(topic, encoded.bytes().length);
 		}
+		// after the peers took it, so that a publish that throws has delivered nothing anywhere
 		deliverLocally(envelope);
-		int refused = sendToPeers(envelope);
-		if (refused > 0 && this.node.settings().overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
-			throw new ChaskiOverflowException("message " + envelope.id() + " on '" + topic + "' was refused by "
-					+ refused + " peer(s) with full outbound queues");
-		}
 		return envelope.id();
 	}
 
@@ -161,18 +173,31 @@ public final class ChaskiStreamer implements AutoCloseable {
 	}
 
 	/**
-	 * Subscribes to a topic with payloads converted to a type.
+	 * Subscribes to a topic with payloads converted to a type, under the default delivery policy of the settings.
 	 * @param topic the topic
 	 * @param payloadType the type (a Class or a parameterized type)
 	 * @param <T> the payload type
 	 * @return the subscription; close it to stop
 	 */
 	public <T> ChaskiSubscription<T> subscribe(String topic, Type payloadType) {
+		return subscribe(topic, payloadType, this.settings.deliveryPolicy());
+	}
+
+	/**
+	 * Subscribes to a topic with payloads converted to a type and a delivery policy of its own.
+	 * @param topic the topic
+	 * @param payloadType the type (a Class or a parameterized type); {@link Envelope} hands messages over
+	 * undecoded
+	 * @param policy what happens when this subscription's reader falls behind
+	 * @param <T> the payload type
+	 * @return the subscription; close it to stop
+	 */
+	public <T> ChaskiSubscription<T> subscribe(String topic, Type payloadType, DeliveryPolicy policy) {
 		if (topic == null || topic.isBlank()) {
 			throw new IllegalArgumentException("topic must not be blank");
 		}
-		ChaskiSubscription<T> subscription = new ChaskiSubscription<>(topic, payloadType, this.codec,
-				this.settings.subscriberQueueCapacity(), this::unsubscribe);
+		ChaskiSubscription<T> subscription = new ChaskiSubscription<>(topic, payloadType, this.codec, buffer(policy),
+				this::unsubscribe);
 		this.byTopic.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(subscription);
 		this.node.subscribe(topic);
 		return subscription;
@@ -185,10 +210,29 @@ public final class ChaskiStreamer implements AutoCloseable {
 	 * @return the subscription; close it to stop
 	 */
 	public <T> ChaskiSubscription<T> subscribeAll(Type payloadType) {
-		ChaskiSubscription<T> subscription = new ChaskiSubscription<>(null, payloadType, this.codec,
-				this.settings.subscriberQueueCapacity(), this::unsubscribe);
+		return subscribeAll(payloadType, this.settings.deliveryPolicy());
+	}
+
+	/**
+	 * Receives every message this node accepts, with a delivery policy of its own.
+	 * @param payloadType the payload type; {@link Envelope} hands messages over undecoded
+	 * @param policy what happens when this subscription's reader falls behind
+	 * @param <T> the payload type
+	 * @return the subscription; close it to stop
+	 */
+	public <T> ChaskiSubscription<T> subscribeAll(Type payloadType, DeliveryPolicy policy) {
+		ChaskiSubscription<T> subscription = new ChaskiSubscription<>(null, payloadType, this.codec, buffer(policy),
+				this::unsubscribe);
 		this.everyTopic.add(subscription);
 		return subscription;
+	}
+
+	private SubscriptionBuffer buffer(DeliveryPolicy policy) {
+		if (policy == null) {
+			throw new IllegalArgumentException("policy must not be null");
+		}
+		return new SubscriptionBuffer(this.settings.subscriberQueueCapacity(), policy,
+				this.settings.deliveryTimeout());
 	}
 
 	private void unsubscribe(ChaskiSubscription<?> subscription) {
@@ -267,53 +311,112 @@ public final class ChaskiStreamer implements AutoCloseable {
 			if (next == null) {
 				next = envelope.withHopsLeft(envelope.hopsLeft() - 1);
 			}
-			if (edge.offerRelay(next)) {
+			// a relay is a delivery like any other: the inbound link waits for it as long as for a reader
+			if (edge.offerRelay(next, this.deliveryTimeoutNanos)) {
 				this.relayed.increment();
 			}
 			else {
 				countQueueFull(envelope.topic());
+				dropLog.warn("relay-full", "Node {}: dropped a message on '{}' relayed to {}: its queue stayed full",
+						this.node.name(), LogSafe.of(envelope.topic()), LogSafe.of(edge.toString()));
 			}
 		}
 	}
 
-	/** Hands a message this node published to its own subscribers. */
+	/** Hands a message this node published to its own subscribers (their policy may make this wait). */
 	private void deliverLocally(Envelope envelope) {
 		List<ChaskiSubscription<?>> subscriptions = this.byTopic.isEmpty() ? null : this.byTopic.get(envelope.topic());
 		if (subscriptions != null) {
 			for (ChaskiSubscription<?> subscription : subscriptions) {
-				countSubscriberDrops(envelope.topic(), subscription.deliver(envelope));
+				countSubscriberDrops(subscription, envelope.topic(), subscription.deliver(envelope));
 			}
 		}
 		for (ChaskiSubscription<?> subscription : this.everyTopic) {
-			countSubscriberDrops(envelope.topic(), subscription.deliver(envelope));
+			countSubscriberDrops(subscription, envelope.topic(), subscription.deliver(envelope));
 		}
 	}
 
 	private void deliverBatch(ChaskiSubscription<?> subscription, List<Envelope> batch) {
-		countSubscriberDrops(batch.get(0).topic(), subscription.deliverAll(batch));
+		countSubscriberDrops(subscription, batch.get(0).topic(), subscription.deliverAll(batch));
 	}
 
-	private void countSubscriberDrops(String topic, int drops) {
-		for (int i = 0; i < drops; i++) {
-			this.observers.forEach(observer -> observer.dropped(topic, "subscriber-full"));
+	private void countSubscriberDrops(ChaskiSubscription<?> subscription, String topic, int drops) {
+		if (drops == 0) {
+			return;
 		}
+		String reason = subscription.deliveryPolicy().dropReason();
+		for (int i = 0; i < drops; i++) {
+			this.observers.forEach(observer -> observer.dropped(topic, reason));
+		}
+		dropLog.warn(reason, "Node {}: a subscription on '{}' dropped {} message(s) ({}): its reader is behind",
+				this.node.name(), LogSafe.of(topic), drops, reason);
 	}
 
 	/**
-	 * Queues a message this node publishes for every peer in its topic.
-	 * @return how many peers refused it
+	 * Queues a message this node publishes for every peer in its topic, all or none: with several peers it
+	 * holds a place on every queue first (waiting as the overflow policy says, all of them together at most the
+	 * send timeout) and queues the message only once every peer has one.
+	 * @throws ChaskiOverflowException if a peer refused it under {@link OverflowPolicy#WAIT} or
+	 * {@link OverflowPolicy#FAIL}; then no peer got it
 	 */
-	private int sendToPeers(Envelope envelope) {
-		int refused = 0;
+	private void sendToPeers(Envelope envelope) {
 		List<Edge> edges = this.node.edges();
+		String topic = envelope.topic();
+		int first = -1;
+		int targets = 0;
 		for (int i = 0; i < edges.size(); i++) {
-			Edge edge = edges.get(i);
-			if (edge.wants(envelope.topic()) && !edge.offer(envelope)) {
-				refused++;
-				countQueueFull(envelope.topic());
+			if (edges.get(i).wants(topic)) {
+				first = (first < 0) ? i : first;
+				targets++;
 			}
 		}
-		return refused;
+		if (targets == 1) {
+			// the common case: one queue, one lock, all or nothing by itself
+			Edge edge = edges.get(first);
+			if (!edge.offer(envelope)) {
+				refused(envelope, edge);
+			}
+		}
+		else if (targets > 1) {
+			sendToAll(envelope, edges);
+		}
+	}
+
+	private void sendToAll(Envelope envelope, List<Edge> edges) {
+		List<Edge> held = new ArrayList<>();
+		long remaining = this.node.settings().sendTimeout().toNanos();
+		for (int i = 0; i < edges.size(); i++) {
+			Edge edge = edges.get(i);
+			if (!edge.wants(envelope.topic())) {
+				continue;
+			}
+			remaining = edge.reserve(Math.max(0, remaining));
+			if (remaining >= 0) {
+				held.add(edge);
+			}
+			else if (this.node.settings().overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
+				held.forEach(Edge::release);
+				refused(envelope, edge);
+			}
+			else {
+				countQueueFull(envelope.topic()); // drop-oldest publishes to the peers that can take it
+				remaining = 0;
+			}
+		}
+		held.forEach(edge -> edge.commit(envelope));
+	}
+
+	/** A peer refused a message this node publishes: counted, and thrown unless the policy drops. */
+	private void refused(Envelope envelope, Edge edge) {
+		countQueueFull(envelope.topic());
+		OverflowPolicy policy = this.node.settings().overflowPolicy();
+		if (policy != OverflowPolicy.DROP_OLDEST) {
+			String how = (policy == OverflowPolicy.WAIT) ? "stayed full for " + this.node.settings().sendTimeout()
+					: "was full";
+			throw new ChaskiOverflowException("message " + envelope.id() + " on '" + envelope.topic()
+					+ "' was not published: the full outbound queue of " + edge + " " + how + " (policy " + policy
+					+ "); no peer and no local subscriber got it");
+		}
 	}
 
 	private void countQueueFull(String topic) {

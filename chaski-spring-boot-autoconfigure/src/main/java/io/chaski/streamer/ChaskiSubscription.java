@@ -25,10 +25,12 @@ import io.chaski.wire.PayloadCodec;
 import io.chaski.wire.PayloadCodecException;
 
 /**
- * Messages of one topic (or of all topics) for one reader, in a bounded buffer: when the reader falls behind
- * the oldest messages are dropped and counted, so a slow reader never holds up the node or other readers.
- * Read it blocking with {@link #poll(Duration)} or {@link #iterator()}, or reactively as a
- * {@link Flow.Publisher}. Payloads are decoded on the reader's thread, not on I/O threads.
+ * Messages of one topic (or of all topics) for one reader, in a bounded buffer whose {@link DeliveryPolicy}
+ * decides what happens when the reader falls behind: under {@link DeliveryPolicy#WAIT} (the default) the node
+ * waits, bounded, which slows the link and the publishers on it down to the reader's pace; the drop policies
+ * drop and count instead, and never hold anyone up. Read it blocking with {@link #poll(Duration)} or
+ * {@link #iterator()}, or reactively as a {@link Flow.Publisher}. Payloads are decoded on the reader's thread,
+ * not on I/O threads.
  *
  * @param <T> the payload type
  */
@@ -47,7 +49,10 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	private final PayloadCodec codec;
 
-	private final DropOldestBuffer buffer;
+	private final SubscriptionBuffer buffer;
+
+	/** Whether the payload type is {@link Envelope}: messages are handed over undecoded. */
+	private final boolean raw;
 
 	/** Messages a reader took from the buffer in one go, so readers lock the buffer once per batch. */
 	private final ArrayDeque<Envelope> taken = new ArrayDeque<>(TAKE_BATCH);
@@ -64,12 +69,13 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	private final LongAdder undecodable = new LongAdder();
 
-	ChaskiSubscription(String topic, Type payloadType, PayloadCodec codec, int capacity,
+	ChaskiSubscription(String topic, Type payloadType, PayloadCodec codec, SubscriptionBuffer buffer,
 			Consumer<ChaskiSubscription<T>> onClose) {
 		this.topic = topic;
 		this.payloadType = payloadType;
+		this.raw = payloadType == Envelope.class;
 		this.codec = codec;
-		this.buffer = new DropOldestBuffer(capacity);
+		this.buffer = buffer;
 		this.onClose = onClose;
 	}
 
@@ -78,7 +84,12 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 		return this.topic;
 	}
 
-	/** @return messages dropped because this reader fell behind */
+	/** @return what happens when this reader falls behind */
+	public DeliveryPolicy deliveryPolicy() {
+		return this.buffer.policy();
+	}
+
+	/** @return messages dropped because this reader fell behind (see {@link #deliveryPolicy()}) */
 	public long droppedCount() {
 		return this.dropped.sum();
 	}
@@ -88,9 +99,9 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 		return this.undecodable.sum();
 	}
 
-	/** @return messages waiting to be read */
+	/** @return messages waiting to be read, including those a reader took in its current batch */
 	public int backlog() {
-		return this.buffer.size() + this.taken.size();
+		return this.buffer.size();
 	}
 
 	/** @return whether {@link #close()} was called */
@@ -99,9 +110,9 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	}
 
 	/**
-	 * Offers a message; drops the oldest one if the buffer is full. Never blocks.
+	 * Offers a message under the delivery policy (which may wait, bounded).
 	 * @param envelope the message
-	 * @return how many messages were dropped to make room
+	 * @return how many messages the policy dropped
 	 */
 	int deliver(Envelope envelope) {
 		if (this.closed.get()) {
@@ -111,9 +122,9 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	}
 
 	/**
-	 * Offers several messages at once (one frame's worth); drops the oldest ones if the buffer is full.
+	 * Offers several messages at once (one frame's worth) under the delivery policy.
 	 * @param envelopes the messages, oldest first
-	 * @return how many messages were dropped to make room
+	 * @return how many messages the policy dropped
 	 */
 	int deliverAll(List<Envelope> envelopes) {
 		if (this.closed.get()) {
@@ -177,9 +188,11 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 		}
 	}
 
+	@SuppressWarnings("unchecked")
 	private ChaskiMessage<T> decode(Envelope envelope) {
 		try {
-			T payload = this.codec.decode(envelope.payload(), envelope.contentType(), this.payloadType);
+			T payload = this.raw ? (T) envelope
+					: this.codec.decode(envelope.payload(), envelope.contentType(), this.payloadType);
 			return new ChaskiMessage<>(envelope.topic(), payload, envelope.origin(), envelope.id(),
 					Instant.ofEpochMilli(envelope.timestamp()));
 		}
@@ -257,8 +270,7 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
-			this.buffer.clear();
-			this.buffer.add(CLOSED); // wakes every waiting reader in turn
+			this.buffer.close(CLOSED); // wakes every waiting reader in turn, and producers waiting for room
 			this.onClose.accept(this);
 		}
 	}

@@ -24,7 +24,9 @@ public interface StreamerObserver {
 	/**
 	 * A message was dropped.
 	 * @param topic the topic
-	 * @param reason why: {@code duplicate}, {@code not-subscribed}, {@code queue-full}, {@code subscriber-full}
+	 * @param reason why: {@code duplicate}, {@code not-subscribed}, {@code queue-full} (a peer's outbound queue
+	 * refused it: policy, send timeout, or a relay that waited in vain), or a subscription's delivery policy:
+	 * {@code subscriber-timeout}, {@code subscriber-drop-oldest}, {@code subscriber-drop-newest}
 	 */
 	default void dropped(String topic, String reason) {
 	}

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.testing.TestNodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +31,7 @@ class ChaskiListenerRegistryTest {
 	void stoppingWaitsOneShutdownTimeoutForAllBusyListenersTogether() throws InterruptedException {
 		ChaskiNode node = this.nodes.start("n");
 		ChaskiStreamer streamer = this.nodes.streamer(node);
-		ChaskiListenerRegistry registry = new ChaskiListenerRegistry(streamer, 1, SHUTDOWN_TIMEOUT);
+		ChaskiListenerRegistry registry = new ChaskiListenerRegistry(streamer, 1, SHUTDOWN_TIMEOUT, DeliveryPolicy.WAIT);
 		CountDownLatch busy = new CountDownLatch(LISTENERS);
 		CountDownLatch never = new CountDownLatch(1);
 		for (int i = 0; i < LISTENERS; i++) {

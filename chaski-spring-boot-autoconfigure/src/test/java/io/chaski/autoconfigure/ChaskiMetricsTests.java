@@ -16,6 +16,7 @@ import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.annotation.ListenerContainer;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
 import io.chaski.wire.DefaultPayloadCodec;
 
@@ -33,9 +34,11 @@ class ChaskiMetricsTests {
 	void metersFollowTrafficPeersAndListeners() throws Exception {
 		try (ChaskiNode a = node("a"); ChaskiNode b = node("b")) {
 			ChaskiStreamer sa = new ChaskiStreamer(a);
-			ChaskiStreamer sb = new ChaskiStreamer(b, new StreamerSettings(16, 1024, 100, Duration.ofMinutes(1), 1),
-					new DefaultPayloadCodec());
-			ChaskiListenerRegistry listenersOfB = new ChaskiListenerRegistry(sb, 1, Duration.ofSeconds(1));
+			// buffers of one message that drop: the drop counters move at once
+			ChaskiStreamer sb = new ChaskiStreamer(b, new StreamerSettings(16, 1024, 100, Duration.ofMinutes(1), 1)
+				.withDelivery(DeliveryPolicy.DROP_OLDEST, Duration.ofSeconds(1)), new DefaultPayloadCodec());
+			ChaskiListenerRegistry listenersOfB = new ChaskiListenerRegistry(sb, 1, Duration.ofSeconds(1),
+					DeliveryPolicy.DROP_OLDEST);
 			MeterRegistry metersOfA = new SimpleMeterRegistry();
 			MeterRegistry metersOfB = new SimpleMeterRegistry();
 			new ChaskiMetrics(a, sa, new StaticListableBeanFactory().getBeanProvider(ChaskiListenerRegistry.class))
@@ -58,7 +61,7 @@ class ChaskiMetricsTests {
 			await().atMost(WAIT).untilAsserted(() -> {
 				assertThat(metersOfA.get("chaski.messages.published").tag("topic", "t").counter().count()).isEqualTo(3);
 				assertThat(metersOfB.get("chaski.messages.received").tag("topic", "t").counter().count()).isEqualTo(3);
-				assertThat(metersOfB.get("chaski.messages.dropped").tags("topic", "t", "reason", "subscriber-full")
+				assertThat(metersOfB.get("chaski.messages.dropped").tags("topic", "t", "reason", "subscriber-drop-oldest")
 					.counter().count()).isPositive();
 				double errors = metersOfB.get("chaski.listener.errors").tag("listener", "failing").functionCounter()
 					.count();

@@ -75,17 +75,45 @@ class EdgeOverflowTest {
 		assertThat(queued(edge)).containsExactly(1L, 2L, 3L, 4L);
 	}
 
+	private static final long RELAY_WAIT = Duration.ofMillis(150).toNanos();
+
 	@Test
-	void relaysNeverWaitEvenUnderTheWaitPolicy() {
+	void aRelayWaitsForRoomOnceThenGivesUpAtOnceUntilTheQueueMoves() {
 		Edge edge = edge(OverflowPolicy.WAIT, Duration.ofSeconds(30));
 		for (int i = 1; i <= CAPACITY; i++) {
-			assertThat(edge.offerRelay(message(i))).isTrue();
+			assertThat(edge.offerRelay(message(i), RELAY_WAIT)).isTrue();
 		}
 		long start = System.nanoTime();
-		assertThat(edge.offerRelay(message(5))).as("refused at once, not after the 30 s send timeout").isFalse();
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-		assertThat(this.stats.dropped()).isEqualTo(1);
+		assertThat(edge.offerRelay(message(5), RELAY_WAIT)).isFalse();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited the relay wait")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(140));
+		edge.reserve(0); // refused too: the queue is full (a publisher is never refused for a stall alone)
+		start = System.nanoTime();
+		for (int i = 6; i < 100; i++) {
+			assertThat(edge.offerRelay(message(i), RELAY_WAIT)).isFalse();
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("stalled: no second wait")
+			.isLessThan(Duration.ofMillis(140));
+		assertThat(this.stats.dropped()).isEqualTo(1 + 1 + 94);
 		assertThat(queued(edge)).containsExactly(1L, 2L, 3L, 4L);
+		// once the writer has sent them, relays are taken again
+		await().atMost(Duration.ofSeconds(5)).until(() -> edge.offerRelay(message(100), RELAY_WAIT));
+	}
+
+	@Test
+	void aReservedPlaceCountsAgainstTheCapacityUntilCommittedOrReleased() {
+		Edge edge = edge(OverflowPolicy.FAIL, Duration.ofSeconds(30));
+		for (int i = 1; i < CAPACITY; i++) {
+			assertThat(edge.offer(message(i))).isTrue();
+		}
+		assertThat(edge.reserve(0)).isZero();
+		assertThat(edge.offer(message(90))).as("the last place is held").isFalse();
+		edge.release();
+		assertThat(edge.reserve(0)).isZero();
+		edge.commit(message(91));
+		assertThat(edge.reserve(0)).isNegative();
+		assertThat(this.stats.dropped()).isEqualTo(2);
+		assertThat(queued(edge)).containsExactly(1L, 2L, 3L, 91L);
 	}
 
 	@Test
