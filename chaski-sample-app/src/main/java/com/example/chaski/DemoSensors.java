@@ -56,7 +56,9 @@ class DemoSensors implements SmartLifecycle {
 		for (int i = 1; i <= this.properties.demoSensors(); i++) {
 			ChaskiNode sensor = ChaskiNode.builder()
 				.name(this.node.name() + "-sensor-" + i)
-				.bindHost(this.node.settings().bindHost())
+				// in-process demo nodes: reachable on loopback only, members by the main node's secret
+				.bindHost("127.0.0.1")
+				.clusterSecret(this.node.settings().clusterSecret())
 				.keepAliveInterval(this.node.settings().keepAliveInterval())
 				.build()
 				.start();

@@ -757,7 +757,16 @@ public final class ChaskiNode implements AutoCloseable {
 		 * @return this
 		 */
 		public Builder clusterSecret(String value) {
-			this.clusterSecret = (value == null || value.isEmpty()) ? null : ClusterSecret.of(value);
+			return clusterSecret((value == null || value.isEmpty()) ? null : ClusterSecret.of(value));
+		}
+
+		/**
+		 * @param value the secret another node was built with ({@link NodeSettings#clusterSecret()}); {@code null}
+		 * for none
+		 * @return this
+		 */
+		public Builder clusterSecret(ClusterSecret value) {
+			this.clusterSecret = value;
 			return this;
 		}
 
