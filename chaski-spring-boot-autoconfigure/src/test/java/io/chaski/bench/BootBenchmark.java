@@ -68,7 +68,7 @@ public final class BootBenchmark {
 		String jfr = System.getProperty("bench.jfr");
 		if (jfr != null) {
 			consumerJvm.add("-XX:StartFlightRecording=filename=" + jfr + "/consumer-" + variant + "-" + round
-					+ ".jfr,settings=profile");
+					+ ".jfr,settings=profile,dumponexit=true");
 		}
 		Process consumer = start(consumerJvm, "consumer", String.valueOf(messages), "--chaski.node.name=consumer");
 		try {
@@ -81,6 +81,7 @@ public final class BootBenchmark {
 				Map<String, Double> published = fields(await(lines(publisher), "PUBLISHED"));
 				Map<String, Double> result = new java.util.HashMap<>(fields(await(consumerLines, "RESULT")));
 				result.put("failed", published.get("failed"));
+				consumer.waitFor(30, TimeUnit.SECONDS); // exits by itself after the result (and writes its recording)
 				return result;
 			}
 			finally {
