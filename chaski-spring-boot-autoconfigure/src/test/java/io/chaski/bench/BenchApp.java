@@ -1,0 +1,146 @@
+package io.chaski.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import io.chaski.annotation.ChaskiListener;
+import io.chaski.node.ChaskiNode;
+import io.chaski.streamer.ChaskiStreamer;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The Spring Boot application {@link BootBenchmark} starts twice, as separate processes: a consumer that counts
+ * what its {@code @ChaskiListener} methods receive, and a publisher that calls {@link ChaskiStreamer#publish}
+ * in a loop. Everything is the starter's default configuration except the port and the seed.
+ * <p>
+ * Arguments: {@code consumer <messages>} or {@code publisher <messages> <bytes|json>}, then Spring arguments.
+ * Both print one machine-readable line ({@code READY ...}, {@code RESULT ...}, {@code PUBLISHED ...}).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class BenchApp {
+
+	static final String BYTES_TOPIC = "bench-bytes";
+
+	static final String JSON_TOPIC = "bench-json";
+
+	/** The small record the JSON variant sends. */
+	public record Reading(String sensor, long sequence, double value) {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String role = args[0];
+		int messages = Integer.parseInt(args[1]);
+		String[] springArgs = Arrays.copyOfRange(args, role.equals("publisher") ? 3 : 2, args.length);
+		SpringApplication application = new SpringApplication(BenchApp.class);
+		application.setLogStartupInfo(false);
+		if (role.equals("consumer")) {
+			System.setProperty("bench.messages", String.valueOf(messages));
+			try (ConfigurableApplicationContext context = application.run(springArgs)) {
+				ChaskiNode node = context.getBean(ChaskiNode.class);
+				System.out.println("READY port=" + node.address().port());
+				context.getBean(Counter.class).awaitAndReport(messages);
+			}
+		}
+		else {
+			try (ConfigurableApplicationContext context = application.run(springArgs)) {
+				publish(context, messages, args[2]);
+			}
+		}
+		System.exit(0);
+	}
+
+	private static void publish(ConfigurableApplicationContext context, int messages, String variant) {
+		ChaskiNode node = context.getBean(ChaskiNode.class);
+		ChaskiStreamer streamer = context.getBean(ChaskiStreamer.class);
+		String topic = variant.equals("json") ? JSON_TOPIC : BYTES_TOPIC;
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (node.peers().stream().noneMatch(peer -> peer.subscriptions().contains(topic))) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("the consumer never joined " + topic);
+			}
+			LockSupport.parkNanos(10_000_000);
+		}
+		byte[] bytes = new byte[100];
+		long failed = 0;
+		long start = System.nanoTime();
+		for (int i = 0; i < messages; i++) {
+			try {
+				streamer.publish(topic, variant.equals("json") ? new Reading("sensor-1", i, i * 0.5) : bytes);
+			}
+			catch (RuntimeException ex) {
+				failed++;
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f%n", messages - failed, failed, seconds);
+	}
+
+	@Bean
+	Counter counter() {
+		return new Counter();
+	}
+
+	/** Counts what the listeners receive; first and last receipt give the delivered rate. */
+	static final class Counter {
+
+		private final AtomicLong received = new AtomicLong();
+
+		private volatile long first;
+
+		private volatile long last;
+
+		private final CountDownLatch done = new CountDownLatch(1);
+
+		private final int expected = Integer.getInteger("bench.messages", Integer.MAX_VALUE);
+
+		@ChaskiListener(topics = BYTES_TOPIC)
+		public void onBytes(byte[] payload) {
+			count();
+		}
+
+		@ChaskiListener(topics = JSON_TOPIC)
+		public void onReading(Reading reading) {
+			count();
+		}
+
+		private void count() {
+			long now = System.nanoTime();
+			long n = this.received.incrementAndGet();
+			if (n == 1) {
+				this.first = now;
+			}
+			this.last = now;
+			if (n == this.expected) {
+				this.done.countDown();
+			}
+		}
+
+		/** Waits for every message, or for 10 s without progress, then prints the figures. */
+		void awaitAndReport(int messages) throws InterruptedException {
+			long seen = -1;
+			while (!this.done.await(10, TimeUnit.SECONDS)) {
+				long now = this.received.get();
+				if (now == seen && now > 0) {
+					break;
+				}
+				seen = now;
+			}
+			long count = this.received.get();
+			double seconds = (this.last - this.first) / 1e9;
+			System.out.printf(Locale.ROOT, "RESULT received=%d seconds=%.3f rate=%.0f%n", count, seconds,
+					(count > 1 && seconds > 0) ? (count - 1) / seconds : 0.0);
+		}
+
+	}
+
+}

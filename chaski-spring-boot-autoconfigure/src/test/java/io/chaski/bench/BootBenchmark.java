@@ -1,0 +1,150 @@
+package io.chaski.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Chaski as a Spring Boot user meets it: two Boot applications ({@link BenchApp}) in separate JVMs on loopback,
+ * one publishing {@code messages} payloads, the other counting them in a {@code @ChaskiListener}, against raw
+ * framed TCP measured in the same run. Reports the delivered rate (first to last receipt) and the messages lost.
+ * Run it with the command in {@code docs/performance.md}. Arguments: {@code [messages] [rounds]}; the system
+ * property {@code bench.jfr=<dir>} records the consumer with Java Flight Recorder.
+ */
+public final class BootBenchmark {
+
+	private static final Pattern FIELD = Pattern.compile("(\\w+)=([\\d.]+)");
+
+	private BootBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int messages = (args.length > 0) ? Integer.parseInt(args[0]) : 3_000_000;
+		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
+		System.out.printf(Locale.ROOT, "Boot benchmark: %d messages of 100 bytes, %d rounds, %d cores, %s%n", messages,
+				rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+		ThroughputBenchmark.rawTcp(messages); // warm-up
+		double[] raw = new double[rounds];
+		for (int i = 0; i < rounds; i++) {
+			raw[i] = ThroughputBenchmark.rawTcp(messages);
+		}
+		Arrays.sort(raw);
+		double rawMedian = raw[rounds / 2];
+		System.out.printf(Locale.ROOT, "%-28s: %,12.0f msg/s median (min %,.0f, max %,.0f)%n", "raw framed TCP", rawMedian,
+				raw[0], raw[rounds - 1]);
+		for (String variant : List.of("bytes", "json")) {
+			double[] rates = new double[rounds];
+			long lost = 0;
+			long failed = 0;
+			for (int i = 0; i < rounds; i++) {
+				Map<String, Double> result = runPair(messages, variant, i);
+				rates[i] = result.get("rate");
+				lost += messages - result.get("received").longValue();
+				failed += result.get("failed").longValue();
+			}
+			Arrays.sort(rates);
+			System.out.printf(Locale.ROOT,
+					"%-28s: %,12.0f msg/s median (min %,.0f, max %,.0f), %.2f of raw, lost %d, publish failures %d%n",
+					"boot @ChaskiListener(" + (variant.equals("json") ? "record" : "byte[]") + ")", rates[rounds / 2],
+					rates[0], rates[rounds - 1], rates[rounds / 2] / rawMedian, lost, failed);
+		}
+	}
+
+	/** Starts the consumer, then the publisher seeded with it; returns the consumer's and publisher's figures. */
+	private static Map<String, Double> runPair(int messages, String variant, int round) throws Exception {
+		List<String> consumerJvm = new ArrayList<>();
+		String jfr = System.getProperty("bench.jfr");
+		if (jfr != null) {
+			consumerJvm.add("-XX:StartFlightRecording=filename=" + jfr + "/consumer-" + variant + "-" + round
+					+ ".jfr,settings=profile,dumponexit=true");
+		}
+		Process consumer = start(consumerJvm, "consumer", String.valueOf(messages), "--chaski.node.name=consumer");
+		try {
+			LinkedBlockingQueue<String> consumerLines = lines(consumer);
+			String ready = await(consumerLines, "READY");
+			String port = String.valueOf(fields(ready).get("port").intValue());
+			Process publisher = start(List.of(), "publisher", String.valueOf(messages), variant,
+					"--chaski.node.name=publisher", "--chaski.discovery.seeds=127.0.0.1:" + port);
+			try {
+				Map<String, Double> published = fields(await(lines(publisher), "PUBLISHED"));
+				Map<String, Double> result = new java.util.HashMap<>(fields(await(consumerLines, "RESULT")));
+				result.put("failed", published.get("failed"));
+				consumer.waitFor(30, TimeUnit.SECONDS); // exits by itself after the result (and writes its recording)
+				return result;
+			}
+			finally {
+				publisher.destroyForcibly();
+			}
+		}
+		finally {
+			consumer.destroyForcibly();
+		}
+	}
+
+	private static Process start(List<String> jvmOptions, String... arguments) throws IOException {
+		List<String> command = new ArrayList<>();
+		command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+		command.add("-Xmx1g");
+		command.addAll(jvmOptions);
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(BenchApp.class.getName());
+		command.addAll(List.of(arguments));
+		command.add("--logging.level.root=WARN");
+		return new ProcessBuilder(command).redirectErrorStream(true).start();
+	}
+
+	/** The process's output lines, read off its pipe so that it never blocks on a full one. */
+	private static LinkedBlockingQueue<String> lines(Process process) {
+		LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+		CompletableFuture.runAsync(() -> {
+			try (BufferedReader reader = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+					lines.add(line);
+				}
+			}
+			catch (IOException ex) {
+				lines.add("EXIT " + ex.getMessage());
+			}
+		});
+		return lines;
+	}
+
+	private static String await(LinkedBlockingQueue<String> lines, String prefix) throws InterruptedException {
+		while (true) {
+			String line = lines.poll(3, TimeUnit.MINUTES);
+			if (line == null) {
+				throw new IllegalStateException("no " + prefix + " line within 3 minutes");
+			}
+			if (line.startsWith(prefix)) {
+				return line;
+			}
+			if (line.contains("WARN") || line.contains("ERROR") || line.contains("Exception")) {
+				System.out.println("  | " + line);
+			}
+		}
+	}
+
+	private static Map<String, Double> fields(String line) {
+		Map<String, Double> fields = new java.util.HashMap<>();
+		Matcher matcher = FIELD.matcher(line);
+		while (matcher.find()) {
+			fields.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
+		}
+		return fields;
+	}
+
+}
