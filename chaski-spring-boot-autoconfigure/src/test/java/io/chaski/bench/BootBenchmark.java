@@ -64,21 +64,16 @@ public final class BootBenchmark {
 
 	/** Starts the consumer, then the publisher seeded with it; returns the consumer's and publisher's figures. */
 	private static Map<String, Double> runPair(int messages, String variant, int round) throws Exception {
-		List<String> consumerJvm = new ArrayList<>();
-		String jfr = System.getProperty("bench.jfr");
-		if (jfr != null) {
-			consumerJvm.add("-XX:StartFlightRecording=filename=" + jfr + "/consumer-" + variant + "-" + round
-					+ ".jfr,settings=profile,dumponexit=true");
-		}
-		Process consumer = start(consumerJvm, "consumer", String.valueOf(messages), "--chaski.node.name=consumer");
+		Process consumer = start(recording("consumer", variant, round), "consumer", String.valueOf(messages), "--chaski.node.name=consumer");
 		try {
 			LinkedBlockingQueue<String> consumerLines = lines(consumer);
 			String ready = await(consumerLines, "READY");
 			String port = String.valueOf(fields(ready).get("port").intValue());
-			Process publisher = start(List.of(), "publisher", String.valueOf(messages), variant,
+			Process publisher = start(recording("publisher", variant, round), "publisher", String.valueOf(messages), variant,
 					"--chaski.node.name=publisher", "--chaski.discovery.seeds=127.0.0.1:" + port);
 			try {
 				Map<String, Double> published = fields(await(lines(publisher), "PUBLISHED"));
+				publisher.waitFor(30, TimeUnit.SECONDS);
 				Map<String, Double> result = new java.util.HashMap<>(fields(await(consumerLines, "RESULT")));
 				result.put("failed", published.get("failed"));
 				consumer.waitFor(30, TimeUnit.SECONDS); // exits by itself after the result (and writes its recording)
@@ -91,6 +86,13 @@ public final class BootBenchmark {
 		finally {
 			consumer.destroyForcibly();
 		}
+	}
+
+	/** @return the JVM option that records the process with Java Flight Recorder, if bench.jfr names a folder */
+	private static List<String> recording(String role, String variant, int round) {
+		String folder = System.getProperty("bench.jfr");
+		return (folder == null) ? List.of() : List.of("-XX:StartFlightRecording=filename=" + folder + "/" + role + "-"
+				+ variant + "-" + round + ".jfr,settings=profile,dumponexit=true");
 	}
 
 	private static Process start(List<String> jvmOptions, String... arguments) throws IOException {
