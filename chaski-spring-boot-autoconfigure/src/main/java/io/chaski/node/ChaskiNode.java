@@ -25,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.chaski.security.ClusterSecret;
+import io.chaski.support.LogSafe;
+import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.transport.TcpTransport;
 import io.chaski.transport.TransportHandler;
@@ -52,6 +54,9 @@ public final class ChaskiNode implements AutoCloseable {
 	private final NodeSettings settings;
 
 	private final NodeStats stats = new NodeStats();
+
+	/** A peer decides how often connections are rejected: one line per kind and interval. */
+	private final RateLimitedLog rejections = new RateLimitedLog(log);
 
 	private final Set<String> subscriptions;
 
@@ -394,10 +399,18 @@ public final class ChaskiNode implements AutoCloseable {
 
 	// ---------------------------------------------------------------- connections coming and going
 
-	/** Closes a connection that broke the protocol or stalled its handshake, with one warning naming why. */
+	/** Closes a connection that broke the protocol or stalled its handshake, with a warning naming why. */
 	void reject(Connection connection, String reason) {
 		this.stats.rejectedConnections.increment();
-		log.warn("Node {} closes connection {}: {}", name(), connection, reason);
+		this.rejections.warn("rejected", "Node {} closes connection {}: {}", name(), connection, LogSafe.of(reason));
+		connection.close();
+	}
+
+	/** Closes a connection whose input made this node fail unexpectedly; the trace helps find the bug. */
+	void reject(Connection connection, Throwable failure) {
+		this.stats.rejectedConnections.increment();
+		this.rejections.warn("failed", "Node {} closes connection {} after an unexpected failure: {}", name(),
+				connection, LogSafe.of(failure), failure);
 		connection.close();
 	}
 
