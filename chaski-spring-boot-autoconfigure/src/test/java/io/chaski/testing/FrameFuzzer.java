@@ -159,7 +159,7 @@ public final class FrameFuzzer {
 	 * @param body a body, possibly already mutated: the walk stops where the bytes run out
 	 * @return {offset, width} of each field found
 	 */
-	static List<int[]> lengthFields(byte[] body) {
+	public static List<int[]> lengthFields(byte[] body) {
 		List<int[]> fields = new ArrayList<>();
 		if (body.length < 2) {
 			return fields;
