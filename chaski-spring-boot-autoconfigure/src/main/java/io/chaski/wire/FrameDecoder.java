@@ -113,8 +113,8 @@ public final class FrameDecoder {
 		/** Rejects a count of items that cannot fit in the bytes left, at {@code minBytes} each at least. */
 		void needEach(int count, int minBytes, String what) throws WireFormatException {
 			if ((long) count * minBytes > this.data.length - this.position) {
-				throw new WireFormatException("envelope overruns its frame at byte " + this.position + " (" + count + " "
-						+ what + " of at least " + minBytes + " bytes each, frame has " + this.data.length + ")");
+				throw new WireFormatException("envelope overruns its frame at byte " + this.position + " (" + count
+						+ " " + what + " of at least " + minBytes + " bytes each, frame has " + this.data.length + ")");
 			}
 		}
 
