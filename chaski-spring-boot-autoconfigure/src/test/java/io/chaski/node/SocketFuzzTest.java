@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Ten thousand generated and mutated frames through a real socket after a valid handshake, in batches that
  * end with a PING: when the node closes the connection over a bad frame, the fuzzer reconnects and
- * handshakes again. Meanwhile an honest peer's messages keep flowing both ways, nothing is logged at ERROR,
+ * handshakes again. Most frames carry content mutations only (hostile ids, origins, hops, topics, payloads),
+ * so most of them reach the node's routing rather than dying in the decoder. Meanwhile an honest peer's messages keep flowing both ways, nothing is logged at ERROR,
  * and the node's thread count stays bounded.
  */
 class SocketFuzzTest {
@@ -55,8 +56,9 @@ class SocketFuzzTest {
 		long seed = System.nanoTime();
 		// origins: this node (its own messages come back as duplicates) and strangers; not the honest peer,
 		// whose window forged ids would move (only authentication prevents that)
-		FrameFuzzer fuzzer = new FrameFuzzer(seed, node.id(), UUID.randomUUID(), UUID.randomUUID());
+		FrameFuzzer fuzzer = FrameFuzzer.forPeer(seed, node.id(), UUID.randomUUID(), UUID.randomUUID());
 
+		long framesBefore = node.stats().framesIn();
 		int connections = 0;
 		int closedByNode = 0;
 		RawPeer raw = null;
@@ -94,10 +96,14 @@ class SocketFuzzTest {
 				raw.close();
 			}
 		}
-		System.out.printf("%s: %d frames over %d connections, %d closed by the node (seed %d)%n", mode, FRAMES,
-				connections, closedByNode, seed);
+		System.out.printf("%s: %d frames sent over %d connections, %d closed by the node, %d frames read (seed %d)%n",
+				mode, FRAMES, connections, closedByNode, node.stats().framesIn() - framesBefore, seed);
 
 		assertThat(closedByNode).as("seed %d: the fuzzer produced frames the node refuses", seed).isPositive();
+		assertThat(node.stats().framesIn() - framesBefore).as("seed %d: frames the node read", seed)
+			.isGreaterThan(FRAMES / 2);
+		assertThat(this.nodes.streamer(node).stats().rejectedIds()).as("seed %d: hostile ids reached the pool", seed)
+			.isPositive();
 		exchangeAlone(node, honest);
 		await("seed " + seed + ": threads wind down").atMost(TestNodes.SETTLE)
 			.until(() -> threads.getThreadCount() <= threadsBefore + THREAD_SLACK);

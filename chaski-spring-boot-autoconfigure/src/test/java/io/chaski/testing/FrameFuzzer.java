@@ -15,13 +15,13 @@ import io.chaski.wire.WireFormat;
 import io.chaski.wire.WireFormatException;
 
 /**
- * Generates frame bodies for fuzzing: well-formed ones built with {@link FrameBuffer}, and mutations of them
- * (bit flips, length and count fields set to boundary values, truncation, splicing two bodies). Deterministic
- * for a seed, so a failure can be replayed from the seed alone.
+ * Generates frame bodies for fuzzing: well-formed ones built with {@link FrameBuffer}, and mutations of them.
+ * Structural mutations (bit flips anywhere, length and count fields set to boundary values, truncation,
+ * splicing two bodies) mostly make a frame the receiver must refuse; content mutations (bit flips outside the
+ * kind, length and count fields: ids, origins, hops, topics, headers, payloads) keep it parseable, so the
+ * values travel further into the node. Deterministic for a seed, so a failure can be replayed from the seed.
  */
 public final class FrameFuzzer {
-
-	private static final EnvelopeKind[] KINDS = EnvelopeKind.values();
 
 	private static final int VALID_BODIES = 1024;
 
@@ -29,17 +29,20 @@ public final class FrameFuzzer {
 
 	private final UUID[] origins;
 
+	private final EnvelopeKind[] kinds;
+
+	/** Share of bodies, in percent, that get structural mutations; the others get content mutations. */
+	private final int structuralPercent;
+
 	private final FrameBuffer buffer = new FrameBuffer(1024, Integer.MAX_VALUE);
 
 	/** Well-formed bodies made up front: building them costs far more than mutating or decoding them. */
 	private final byte[][] valid;
 
-	/**
-	 * @param seed the seed
-	 * @param origins the origins envelopes claim (a few, so that decoders see repeats)
-	 */
-	public FrameFuzzer(long seed, UUID... origins) {
+	private FrameFuzzer(long seed, EnvelopeKind[] kinds, int structuralPercent, UUID... origins) {
 		this.random = new SplittableRandom(seed);
+		this.kinds = kinds;
+		this.structuralPercent = structuralPercent;
 		this.origins = (origins.length > 0) ? origins : new UUID[] { new UUID(seed, ~seed) };
 		this.valid = new byte[VALID_BODIES][];
 		for (int i = 0; i < VALID_BODIES; i++) {
@@ -47,10 +50,30 @@ public final class FrameFuzzer {
 		}
 	}
 
-	/** @return a mutated body most of the time, a well-formed one sometimes */
+	/**
+	 * For a decoder on its own: every kind, nine bodies in ten mutated structurally.
+	 * @param seed the seed
+	 * @return the fuzzer
+	 */
+	public static FrameFuzzer forDecoder(long seed) {
+		return new FrameFuzzer(seed, EnvelopeKind.values(), 90);
+	}
+
+	/**
+	 * For a node after the handshake: messages and pings, most bodies with content mutations only, so that a
+	 * connection lives for a few frames before a structural mutation costs it.
+	 * @param seed the seed
+	 * @param origins the origins the messages claim
+	 * @return the fuzzer
+	 */
+	public static FrameFuzzer forPeer(long seed, UUID... origins) {
+		return new FrameFuzzer(seed, new EnvelopeKind[] { EnvelopeKind.PING, EnvelopeKind.PONG }, 3, origins);
+	}
+
+	/** @return the next mutated body */
 	public byte[] next() {
 		byte[] body = this.valid[this.random.nextInt(VALID_BODIES)];
-		return (this.random.nextInt(10) == 0) ? body.clone() : mutate(body);
+		return (this.random.nextInt(100) < this.structuralPercent) ? mutate(body) : mutateContent(body);
 	}
 
 	/** @return a well-formed body of 1..4 envelopes, mostly PUBLISH */
@@ -70,7 +93,7 @@ public final class FrameFuzzer {
 	}
 
 	private Envelope envelope() {
-		EnvelopeKind kind = (this.random.nextInt(4) == 0) ? KINDS[this.random.nextInt(KINDS.length)]
+		EnvelopeKind kind = (this.random.nextInt(4) == 0) ? this.kinds[this.random.nextInt(this.kinds.length)]
 				: EnvelopeKind.PUBLISH;
 		Map<String, String> headers = new HashMap<>();
 		int headerCount = this.random.nextInt(4);
@@ -107,6 +130,23 @@ public final class FrameFuzzer {
 				case 3 -> truncate(out);
 				default -> splice(out, this.valid[this.random.nextInt(VALID_BODIES)]);
 			};
+		}
+		return out;
+	}
+
+	/** Flips bits outside the kind, length and count fields: the body stays parseable. */
+	private byte[] mutateContent(byte[] body) {
+		byte[] out = body.clone();
+		boolean[] structure = new boolean[out.length];
+		for (int[] field : walk(out, true)) {
+			Arrays.fill(structure, field[0], field[0] + field[1], true);
+		}
+		int flips = 1 + this.random.nextInt(8);
+		for (int i = 0; i < flips; i++) {
+			int at = this.random.nextInt(out.length);
+			if (!structure[at]) {
+				out[at] ^= (byte) (1 << this.random.nextInt(8));
+			}
 		}
 		return out;
 	}
@@ -160,6 +200,10 @@ public final class FrameFuzzer {
 	 * @return {offset, width} of each field found
 	 */
 	public static List<int[]> lengthFields(byte[] body) {
+		return walk(body, false);
+	}
+
+	private static List<int[]> walk(byte[] body, boolean withKinds) {
 		List<int[]> fields = new ArrayList<>();
 		if (body.length < 2) {
 			return fields;
@@ -168,6 +212,9 @@ public final class FrameFuzzer {
 		int count = u(body, 0, 2);
 		int pos = 2;
 		for (int e = 0; e < count; e++) {
+			if (withKinds && pos < body.length) {
+				fields.add(new int[] { pos, 1 });
+			}
 			pos += 34; // kind, hops, origin, id, timestamp
 			if (pos + 2 > body.length) {
 				break;

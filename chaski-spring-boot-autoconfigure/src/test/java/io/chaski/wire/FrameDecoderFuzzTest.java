@@ -43,7 +43,7 @@ class FrameDecoderFuzzTest {
 	}
 
 	private static void fuzz(long seed, int frames) {
-		FrameFuzzer fuzzer = new FrameFuzzer(seed);
+		FrameFuzzer fuzzer = FrameFuzzer.forDecoder(seed);
 		FrameDecoder decoder = new FrameDecoder();
 		int[] envelopes = new int[1];
 		Consumer<Envelope> sink = envelope -> envelopes[0]++;
