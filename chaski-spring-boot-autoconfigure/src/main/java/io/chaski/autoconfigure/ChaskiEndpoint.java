@@ -132,12 +132,14 @@ public class ChaskiEndpoint {
 	 * @param idsPerOrigin recent ids remembered per origin
 	 * @param ttl how long an origin is remembered after its last message
 	 * @param duplicatesDropped messages dropped as already seen
+	 * @param rejectedIds messages dropped because their origin cannot have produced their id
 	 */
-	public record PoolReport(long origins, int maxOrigins, int idsPerOrigin, Duration ttl, long duplicatesDropped) {
+	public record PoolReport(long origins, int maxOrigins, int idsPerOrigin, Duration ttl, long duplicatesDropped,
+			long rejectedIds) {
 
 		static PoolReport of(StreamerStats stats, StreamerSettings settings) {
 			return new PoolReport(stats.poolOrigins(), settings.poolOrigins(), settings.poolSize(), settings.poolTtl(),
-					stats.duplicates());
+					stats.duplicates(), stats.rejectedIds());
 		}
 
 	}

@@ -93,6 +93,11 @@ public class ChaskiMetrics implements MeterBinder {
 		Gauge.builder("chaski.message.pool.origins", this.streamer, streamer -> streamer.stats().poolOrigins())
 			.description("Origin nodes whose recent message ids are remembered to drop duplicates")
 			.register(registry);
+		FunctionCounter
+			.builder("chaski.message.pool.rejected", this.streamer, streamer -> streamer.stats().rejectedIds())
+			.description("Messages dropped because their origin cannot have produced their id (forged or corrupt)")
+			.baseUnit(BaseUnits.MESSAGES)
+			.register(registry);
 		Traffic traffic = new Traffic(registry);
 		this.streamer.addObserver(traffic);
 		this.node.addListener(traffic);

@@ -435,8 +435,15 @@ public final class ChaskiNode implements AutoCloseable {
 	 */
 	void reject(Connection connection, String reason) {
 		this.stats.rejectedConnections.increment();
-		this.warnings.warn("rejected connection", "Node {} closes connection {}: {}", name(), connection,
-				LogSafe.of(reason));
+		this.warnings.warn("rejected", "Node {} closes connection {}: {}", name(), connection, LogSafe.of(reason));
+		connection.close();
+	}
+
+	/** Closes a connection whose input made this node fail unexpectedly; the trace helps find the bug. */
+	void reject(Connection connection, Throwable failure) {
+		this.stats.rejectedConnections.increment();
+		this.warnings.warn("failed", "Node {} closes connection {} after an unexpected failure: {}", name(),
+				connection, LogSafe.of(failure), failure);
 		connection.close();
 	}
 

@@ -73,9 +73,24 @@ final class InboundDispatcher {
 		catch (WireFormatException | ProtocolException ex) {
 			this.node.reject(connection, ex.getMessage());
 		}
+		catch (Throwable ex) {
+			// a bug or an exhausted resource: it costs this connection, never the I/O thread other connections need
+			this.node.reject(connection, ex);
+		}
 		finally {
-			// what was accepted before a fault still goes out
-			this.frameHandlers.forEach(EnvelopeHandler::endOfFrame);
+			endOfFrame(connection);
+		}
+	}
+
+	/** What was accepted before a fault still goes out. */
+	private void endOfFrame(Connection connection) {
+		for (EnvelopeHandler handler : this.frameHandlers) {
+			try {
+				handler.endOfFrame();
+			}
+			catch (Throwable ex) {
+				this.node.reject(connection, ex);
+			}
 		}
 	}
 

@@ -64,6 +64,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	private final LongAdder relayed = new LongAdder();
 
+	private final LongAdder rejectedIds = new LongAdder();
+
 	/**
 	 * A streamer with default settings and the default codec (bytes, text, JSON).
 	 * @param node the node to run on
@@ -258,7 +260,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 			subscriberDrops += subscription.droppedCount();
 		}
 		return new StreamerStats(this.published.sum(), this.received.sum(), this.duplicates.sum(), this.relayed.sum(),
-				this.pool.size(), backlog, subscriberDrops);
+				this.rejectedIds.sum(), this.pool.size(), backlog, subscriberDrops);
 	}
 
 	/** Closes every subscription (waking their readers). The node is left running. */
@@ -271,7 +273,14 @@ public final class ChaskiStreamer implements AutoCloseable {
 	private void onPublish(Edge from, Envelope envelope) {
 		String topic = envelope.topic();
 		// this node's own messages coming back around a cycle are duplicates without asking the pool
-		if (envelope.origin().equals(this.node.id()) || !this.pool.firstSight(envelope.origin(), envelope.id())) {
+		MessagePool.Sighting sighting = envelope.origin().equals(this.node.id()) ? MessagePool.Sighting.SEEN
+				: this.pool.sight(envelope.origin(), envelope.id());
+		if (sighting == MessagePool.Sighting.IMPLAUSIBLE) {
+			this.rejectedIds.increment();
+			this.observers.forEach(observer -> observer.dropped(topic, "rejected-id"));
+			return;
+		}
+		if (sighting == MessagePool.Sighting.SEEN) {
 			this.duplicates.increment();
 			this.observers.forEach(observer -> observer.dropped(topic, "duplicate"));
 			return;

@@ -22,6 +22,30 @@ final class MessagePool {
 	 */
 	private static final int RECENT_USES = 1024;
 
+	/**
+	 * Highest id accepted. A node numbers its envelopes 1, 2, 3, ... ({@code ChaskiNode.nextMessageId}); at ten
+	 * million a second it would take 28 years to pass 2^53.
+	 */
+	static final long MAX_ID = (1L << 53) - 1;
+
+	/** How far past its highest id an origin may jump at once, whatever the time: lost messages, a burst. */
+	static final long JUMP_ALLOWANCE = 1L << 20;
+
+	/** How fast an origin may create ids beyond the allowance: one per 100 ns, ten million a second. */
+	static final long NANOS_PER_ID = 100;
+
+	/** What the pool makes of an id. */
+	enum Sighting {
+
+		/** Not seen before: deliver and relay. */
+		FIRST,
+		/** Seen before, or older than its origin's window: drop. */
+		SEEN,
+		/** Outside 1..{@link #MAX_ID}, or further ahead than its origin could have counted: drop and count. */
+		IMPLAUSIBLE
+
+	}
+
 	private final Cache<UUID, SeenWindow> windows;
 
 	private final int windowSize;
@@ -45,10 +69,13 @@ final class MessagePool {
 	/**
 	 * @param origin the publishing node
 	 * @param id the message id
-	 * @return {@code true} the first time this id is seen
+	 * @return whether the id is new, seen before, or one its origin cannot have produced
 	 */
-	boolean firstSight(UUID origin, long id) {
-		return window(origin).markSeen(id);
+	Sighting sight(UUID origin, long id) {
+		if (id < 1 || id > MAX_ID) {
+			return Sighting.IMPLAUSIBLE; // checked before a window is made for the origin
+		}
+		return window(origin).sight(id);
 	}
 
 	private SeenWindow window(UUID origin) {
@@ -82,40 +109,64 @@ final class MessagePool {
 
 	}
 
-	/** A bitmap of the ids in {@code (highest - size, highest]}. */
+	/**
+	 * A bitmap of the ids in {@code (highest - size, highest]}. The work per id is bounded: ids are at most
+	 * {@link #MAX_ID} (so differences cannot overflow) and advancing clears at most one pass over the bitmap.
+	 * <p>
+	 * An id too far ahead of the highest is refused rather than taken as the new highest: one forged PUBLISH
+	 * with another node's origin and id 2^52 would otherwise move that origin's window past every id it will
+	 * send for years, silencing it here. This only bounds how far a forger moves a window per unit of time,
+	 * and not at all for an origin this pool does not know yet; only authenticating peers (the cluster
+	 * secret) stops forgery.
+	 */
 	static final class SeenWindow {
 
 		private final long[] bits;
 
 		private final int size;
 
-		private long highest = Long.MIN_VALUE;
+		/** 0 until the first id: valid ids start at 1. */
+		private long highest;
+
+		private long advancedAtNanos;
 
 		SeenWindow(int size) {
 			this.size = Math.max(64, Integer.highestOneBit(size - 1) << 1);
 			this.bits = new long[this.size / 64];
 		}
 
-		synchronized boolean markSeen(long id) {
-			if (this.highest == Long.MIN_VALUE || id > this.highest) {
+		/** @param id an id in 1..{@link #MAX_ID} */
+		synchronized Sighting sight(long id) {
+			if (id > this.highest) {
+				long now = System.nanoTime();
+				if (this.highest != 0 && id - this.highest > allowance(now)) {
+					return Sighting.IMPLAUSIBLE;
+				}
 				advanceTo(id);
+				this.advancedAtNanos = now;
 			}
 			else if (id <= this.highest - this.size) {
-				return false;
+				return Sighting.SEEN;
 			}
 			int slot = (int) (id & (this.size - 1));
 			long mask = 1L << (slot & 63);
 			long word = this.bits[slot >>> 6];
 			if ((word & mask) != 0) {
-				return false;
+				return Sighting.SEEN;
 			}
 			this.bits[slot >>> 6] = word | mask;
-			return true;
+			return Sighting.FIRST;
+		}
+
+		/** The largest jump ahead an honest origin can have made since the window last advanced. */
+		private long allowance(long now) {
+			long elapsed = Math.max(0, now - this.advancedAtNanos);
+			return JUMP_ALLOWANCE + Math.min(elapsed / NANOS_PER_ID, MAX_ID);
 		}
 
 		/** Clears the slots between the old and the new highest id, which now stand for newer ids. */
 		private void advanceTo(long id) {
-			if (this.highest == Long.MIN_VALUE || id - this.highest >= this.size) {
+			if (id - this.highest >= this.size) {
 				java.util.Arrays.fill(this.bits, 0L);
 			}
 			else {

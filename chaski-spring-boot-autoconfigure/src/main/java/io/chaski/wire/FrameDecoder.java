@@ -37,6 +37,8 @@ public final class FrameDecoder {
 	public int decode(byte[] body, Consumer<Envelope> sink) throws WireFormatException {
 		Reader reader = new Reader(body);
 		int count = reader.u16();
+		// the count is checked against the bytes that arrived before any envelope is read
+		reader.needEach(count, WireFormat.ENVELOPE_FIXED_BYTES, "envelopes");
 		for (int i = 0; i < count; i++) {
 			sink.accept(readEnvelope(reader));
 		}
@@ -58,6 +60,8 @@ public final class FrameDecoder {
 		long timestamp = reader.i64();
 		String topic = reader.string(reader.u16(), this.topics);
 		int headerCount = reader.u8();
+		// each header takes at least its two length prefixes (1 + 2 bytes), then the payload length follows
+		reader.needEach(headerCount, 3, "headers");
 		Map<String, String> headers = Map.of();
 		if (headerCount == 1) {
 			headers = Map.of(reader.string(reader.u8(), this.headerStrings),
@@ -69,7 +73,7 @@ public final class FrameDecoder {
 				headers.put(reader.string(reader.u8(), this.headerStrings), reader.string(reader.u16(), this.headerStrings));
 			}
 		}
-		int payloadLength = reader.i32();
+		long payloadLength = reader.u32();
 		byte[] payload = reader.bytes(payloadLength);
 		return new Envelope(kind, origin, id, hops, timestamp, topic, headers, payload);
 	}
@@ -84,7 +88,11 @@ public final class FrameDecoder {
 		return last;
 	}
 
-	/** Bounds-checked reads over the body. */
+	/**
+	 * Bounds-checked reads over the body. Every length is compared with the bytes left, {@code data.length -
+	 * position}, which cannot overflow (the position never passes the end); nothing is allocated before its
+	 * length passed that check.
+	 */
 	private static final class Reader {
 
 		private final byte[] data;
@@ -95,10 +103,18 @@ public final class FrameDecoder {
 			this.data = data;
 		}
 
-		private void need(int bytes) throws WireFormatException {
-			if (bytes < 0 || this.position + bytes > this.data.length) {
+		private void need(long bytes) throws WireFormatException {
+			if (bytes < 0 || bytes > this.data.length - this.position) {
 				throw new WireFormatException("envelope overruns its frame at byte " + this.position + " (wanted "
 						+ bytes + ", frame has " + this.data.length + ")");
+			}
+		}
+
+		/** Rejects a count of items that cannot fit in the bytes left, at {@code minBytes} each at least. */
+		void needEach(int count, int minBytes, String what) throws WireFormatException {
+			if ((long) count * minBytes > this.data.length - this.position) {
+				throw new WireFormatException("envelope overruns its frame at byte " + this.position + " (" + count
+						+ " " + what + " of at least " + minBytes + " bytes each, frame has " + this.data.length + ")");
 			}
 		}
 
@@ -114,9 +130,9 @@ public final class FrameDecoder {
 			return value;
 		}
 
-		int i32() throws WireFormatException {
+		long u32() throws WireFormatException {
 			need(4);
-			int value = (int) INT.get(this.data, this.position);
+			long value = Integer.toUnsignedLong((int) INT.get(this.data, this.position));
 			this.position += 4;
 			return value;
 		}
@@ -128,10 +144,11 @@ public final class FrameDecoder {
 			return value;
 		}
 
-		byte[] bytes(int length) throws WireFormatException {
+		byte[] bytes(long length) throws WireFormatException {
 			need(length);
-			byte[] out = Arrays.copyOfRange(this.data, this.position, this.position + length);
-			this.position += length;
+			int size = (int) length; // fits: it is at most the bytes left
+			byte[] out = Arrays.copyOfRange(this.data, this.position, this.position + size);
+			this.position += size;
 			return out;
 		}
 

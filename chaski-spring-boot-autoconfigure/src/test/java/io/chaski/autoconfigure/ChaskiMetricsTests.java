@@ -18,6 +18,7 @@ import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
+import io.chaski.testing.RawPeer;
 import io.chaski.wire.DefaultPayloadCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +77,14 @@ class ChaskiMetricsTests {
 					.isPositive();
 			});
 			assertThat(metersOfA.get("chaski.queue.depth").tag("queue", "outbound").gauge().value()).isZero();
+
+			// an id no node produces is dropped and counted
+			try (RawPeer forger = RawPeer.connect(b)) {
+				forger.handshake("forger", List.of("t"));
+				forger.send(forger.publish("t", -1, 1, "forged"));
+				await().atMost(WAIT).untilAsserted(() -> assertThat(
+						metersOfB.get("chaski.message.pool.rejected").functionCounter().count()).isEqualTo(1));
+			}
 
 			a.disconnect(b.id());
 			await().atMost(WAIT).untilAsserted(() -> {

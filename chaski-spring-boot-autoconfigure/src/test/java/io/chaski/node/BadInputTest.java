@@ -137,11 +137,11 @@ class BadInputTest {
 			bad.act().accept(raw);
 			assertThat(raw.awaitClosedByNode(Duration.ofSeconds(5))).as("the node closed the connection").isTrue();
 		}
-		await("a warning explaining the close").atMost(Duration.ofSeconds(5))
+		await("a warning explaining the close").atMost(TestNodes.SETTLE)
 			.untilAsserted(() -> assertThat(this.logs.messages(ch.qos.logback.classic.Level.WARN))
 				.anySatisfy(line -> assertThat(line).contains(bad.logged())));
-		await().atMost(Duration.ofSeconds(5)).until(() -> node.peers().size() == 1);
-		await("the rejection counted").atMost(Duration.ofSeconds(5))
+		await().atMost(TestNodes.SETTLE).until(() -> node.peers().size() == 1);
+		await("the rejection counted").atMost(TestNodes.SETTLE)
 			.until(() -> node.stats().rejectedConnections() == 1);
 
 		// the node still serves its other peer, both ways

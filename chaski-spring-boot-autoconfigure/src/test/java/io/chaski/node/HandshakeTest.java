@@ -7,11 +7,14 @@ import java.util.Map;
 
 import io.chaski.testing.RawPeer;
 import io.chaski.testing.TestNodes;
+import io.chaski.transport.TransportMode;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 import io.chaski.wire.WireFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,11 +23,17 @@ import static org.awaitility.Awaitility.await;
 /**
  * The handshake as docs/protocol.md describes it, seen from a raw socket.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TransportMode.class)
 @SuppressWarnings("unchecked")
 class HandshakeTest {
 
 	@RegisterExtension
-	final TestNodes nodes = new TestNodes();
+	final TestNodes nodes;
+
+	HandshakeTest(TransportMode mode) {
+		this.nodes = new TestNodes("127.0.0.1", mode);
+	}
 
 	@Test
 	void theAcceptorAnswersWithItsIdentityAndRegistersThePeerFirst() {
@@ -59,7 +68,7 @@ class HandshakeTest {
 			raw.sendHello(hello.getBytes(StandardCharsets.UTF_8));
 			assertThat(raw.next(Duration.ofSeconds(5)).kind()).isEqualTo(EnvelopeKind.HELLO_ACK);
 			raw.send(Envelope.control(EnvelopeKind.SUBSCRIPTIONS, raw.id(), 2, "[\"t1\",\"t2\"]".getBytes()));
-			await().atMost(Duration.ofSeconds(5))
+			await().atMost(TestNodes.SETTLE)
 				.until(() -> node.peer(raw.id()).orElseThrow().subscriptions().equals(java.util.Set.of("t1", "t2")));
 			node.subscribe("news");
 			Envelope announced = raw.next(EnvelopeKind.SUBSCRIPTIONS, Duration.ofSeconds(5));

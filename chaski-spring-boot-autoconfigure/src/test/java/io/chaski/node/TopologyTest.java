@@ -88,9 +88,9 @@ class TopologyTest {
 		awaitPeerCount(hub, 4);
 		hub.stop();
 		assertThat(hub.peers()).isEmpty();
-		// a graceful stop says goodbye: no keep-alive timeout is involved (that would take seconds)
+		// a graceful stop says goodbye: every leaf learns it from the goodbye, not from a keep-alive timeout
 		for (ChaskiNode leaf : leaves) {
-			await().atMost(Duration.ofSeconds(1)).until(() -> leaf.peers().isEmpty());
+			await().atMost(TestNodes.SETTLE).until(() -> leaf.peers().isEmpty());
 		}
 		assertThat(graceful).containsExactly(true, true, true, true);
 	}
@@ -128,7 +128,7 @@ class TopologyTest {
 		assertThat(hub.disconnect(leaves.get(0).id())).isFalse();
 		// both sides took it as a goodbye, so nobody reconnects
 		assertThat(failures).isEmpty();
-		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+		await().during(Duration.ofMillis(300)).atMost(TestNodes.SETTLE)
 			.until(() -> hub.peers().isEmpty() && leaves.stream().allMatch(leaf -> leaf.peers().isEmpty()));
 	}
 
@@ -155,7 +155,7 @@ class TopologyTest {
 		assertThat(a.connect(b.address().toString()).get(5, TimeUnit.SECONDS).connectedSince())
 			.isEqualTo(edge.connectedSince());
 		assertThat(b.connect(a.address().hostAndPort()).get(5, TimeUnit.SECONDS).nodeId()).isEqualTo(a.id());
-		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+		await().during(Duration.ofMillis(300)).atMost(TestNodes.SETTLE)
 			.until(() -> a.peers().size() == 1 && b.peers().size() == 1);
 		assertThat(a.peer(b.id()).orElseThrow().connectedSince()).isEqualTo(edge.connectedSince());
 		assertThat(a.peer(b.id()).orElseThrow().initiatedLocally()).isTrue();
@@ -173,7 +173,7 @@ class TopologyTest {
 			assertThat(ab.get(5, TimeUnit.SECONDS).nodeId()).isEqualTo(b.id());
 			assertThat(ba.get(5, TimeUnit.SECONDS).nodeId()).isEqualTo(a.id());
 			// the duplicate is retired after a short grace period; afterwards exactly one edge remains
-			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3))
+			await().during(Duration.ofMillis(300)).atMost(TestNodes.SETTLE)
 				.until(() -> a.peers().size() == 1 && b.peers().size() == 1);
 			// both kept the same connection: exactly one of them opened it
 			boolean aOpened = a.peer(b.id()).orElseThrow().initiatedLocally();

@@ -8,12 +8,12 @@ import java.util.stream.IntStream;
 import io.chaski.node.ChaskiNode;
 import io.chaski.testing.RawPeer;
 import io.chaski.testing.TestNodes;
+import io.chaski.transport.TransportMode;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 import org.junit.jupiter.api.Test;
-import io.chaski.transport.TransportMode;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.chaski.testing.Receive.nothing;
@@ -26,6 +26,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Topic messages over real nodes: order, multi-hop flooding, root relays, duplicates, hop limits, topics.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TransportMode.class)
 class PubSubTest {
 
 	private static final String TOPIC = "prices";
@@ -35,7 +37,11 @@ class PubSubTest {
 	private static final Duration QUIET = Duration.ofMillis(300);
 
 	@RegisterExtension
-	final TestNodes nodes = new TestNodes();
+	final TestNodes nodes;
+
+	PubSubTest(TransportMode mode) {
+		this.nodes = new TestNodes("127.0.0.1", mode);
+	}
 
 	@Test
 	void sixMessagesArriveInOrder() {
@@ -70,10 +76,8 @@ class PubSubTest {
 		assertThat(payloads(subs.get(0), 6)).containsExactlyElementsOf(SIX.stream().map(t -> "back-" + t).toList());
 	}
 
-	@ParameterizedTest
-	@EnumSource(TransportMode.class)
-	void thousandsOfMessagesStayInOrderPerSenderOverEveryHop(TransportMode mode) {
-		this.nodes.use("127.0.0.1", mode);
+	@Test
+	void thousandsOfMessagesStayInOrderPerSenderOverEveryHop() {
 		ChaskiNode a = this.nodes.start("a", TOPIC);
 		ChaskiNode b = this.nodes.start("b", TOPIC);
 		ChaskiNode c = this.nodes.start("c", TOPIC);

@@ -10,11 +10,14 @@ import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerInfo;
 import io.chaski.testing.RawPeer;
 import io.chaski.testing.TestNodes;
+import io.chaski.transport.TransportMode;
 import io.chaski.wire.DefaultPayloadCodec;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.chaski.testing.Receive.payloads;
 import static io.chaski.testing.TestNodes.awaitKnowsTopic;
@@ -27,12 +30,18 @@ import static org.awaitility.Awaitility.await;
  * Under the drop policies, a reader or a peer that does not keep up loses messages (counted) instead of
  * stalling anyone else, and the buffers in between never grow past their limits.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TransportMode.class)
 class SlowConsumerTest {
 
 	private static final String TOPIC = "ticks";
 
 	@RegisterExtension
-	final TestNodes nodes = new TestNodes();
+	final TestNodes nodes;
+
+	SlowConsumerTest(TransportMode mode) {
+		this.nodes = new TestNodes("127.0.0.1", mode);
+	}
 
 	@Test
 	void aSlowSubscriptionDoesNotStallAFastOneAndStaysBounded() {
@@ -80,7 +89,7 @@ class SlowConsumerTest {
 		String padding = "x".repeat(4096);
 		try (RawPeer stalled = RawPeer.connect(publisher, 4096)) {
 			stalled.handshake("stalled", List.of(TOPIC)); // and then it reads nothing
-			await().atMost(Duration.ofSeconds(5)).until(() -> publisher.peer(stalled.id()).isPresent());
+			await().atMost(TestNodes.SETTLE).until(() -> publisher.peer(stalled.id()).isPresent());
 			int published = 0;
 			int batches = 0;
 			// publish in batches the fast peer keeps up with, until the stalled peer's queue overflows, and more
@@ -123,7 +132,7 @@ class SlowConsumerTest {
 		String padding = "x".repeat(16 * 1024);
 		try (RawPeer stalled = RawPeer.connect(publisher, 4096)) {
 			stalled.handshake("stalled", List.of(TOPIC));
-			await().atMost(Duration.ofSeconds(5)).until(() -> publisher.peer(stalled.id()).isPresent());
+			await().atMost(TestNodes.SETTLE).until(() -> publisher.peer(stalled.id()).isPresent());
 			long start = System.nanoTime();
 			assertThatThrownBy(() -> {
 				for (int i = 0; i < 100_000; i++) {

@@ -31,7 +31,7 @@ class SubscriptionTest {
 		assertThat(node.subscriptions()).contains("t");
 		streamer.publish("t", "one");
 		streamer.publish("t", "two");
-		ChaskiMessage<String> first = sub.poll(Duration.ofSeconds(1));
+		ChaskiMessage<String> first = sub.poll(TestNodes.SETTLE);
 		assertThat(first.payload()).isEqualTo("one");
 		assertThat(first.origin()).isEqualTo(node.id());
 		assertThat(first.topic()).isEqualTo("t");
@@ -40,7 +40,7 @@ class SubscriptionTest {
 		// a reader blocked in hasNext() wakes up when the subscription closes
 		CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(iterator::hasNext);
 		sub.close();
-		assertThat(blocked.get(2, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+		assertThat(blocked.get(TestNodes.SETTLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isFalse();
 		assertThat(sub.poll(Duration.ofSeconds(5))).isNull();
 		assertThat(node.subscriptions()).doesNotContain("t");
 	}
@@ -76,13 +76,13 @@ class SubscriptionTest {
 			}
 		});
 		List.of("a", "b", "c").forEach(text -> streamer.publish("t", text));
-		await().atMost(Duration.ofSeconds(2)).until(() -> got.size() == 2);
-		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> got.size() == 2);
+		await().atMost(TestNodes.SETTLE).until(() -> got.size() == 2);
+		await().during(Duration.ofMillis(200)).atMost(TestNodes.SETTLE).until(() -> got.size() == 2);
 		handle[0].request(1);
-		await().atMost(Duration.ofSeconds(2)).until(() -> got.size() == 3);
+		await().atMost(TestNodes.SETTLE).until(() -> got.size() == 3);
 		assertThat(got).containsExactly("a", "b", "c");
 		sub.close();
-		assertThat(completed).succeedsWithin(Duration.ofSeconds(2));
+		assertThat(completed).succeedsWithin(TestNodes.SETTLE);
 	}
 
 }

@@ -61,6 +61,12 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Bef
 		return messages(Level.WARN).stream().anyMatch(message -> message.contains(text));
 	}
 
+	/** @return lines at any level that carry a stack trace */
+	public List<String> withStackTraces() {
+		return this.events.stream().filter(event -> event.getThrowableProxy() != null)
+			.map(event -> event.getLoggerName() + ": " + event.getFormattedMessage()).toList();
+	}
+
 	/** @return ERROR lines logged by io.chaski code or about a failed message dispatch */
 	public List<String> errors() {
 		return this.events.stream().filter(event -> event.getLevel() == Level.ERROR)

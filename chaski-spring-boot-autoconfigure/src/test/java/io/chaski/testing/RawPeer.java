@@ -286,6 +286,16 @@ public final class RawPeer implements AutoCloseable {
 	 * @throws AssertionError if the node closed the connection
 	 */
 	public Envelope next(Duration timeout) {
+		try {
+			return receive(timeout);
+		}
+		catch (IOException ex) {
+			throw new AssertionError("connection closed by the node: " + ex, ex);
+		}
+	}
+
+	/** @return the next envelope, or {@code null} on timeout; an IOException when the connection is gone */
+	private Envelope receive(Duration timeout) throws IOException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (this.inbox.isEmpty()) {
 			long left = deadline - System.nanoTime();
@@ -299,11 +309,39 @@ public final class RawPeer implements AutoCloseable {
 			catch (SocketTimeoutException ex) {
 				return null;
 			}
-			catch (IOException ex) {
-				throw new AssertionError("connection closed by the node: " + ex, ex);
-			}
 		}
 		return this.inbox.poll();
+	}
+
+	/**
+	 * Sends a PING (after whatever was sent before it) and waits for its PONG, skipping anything else.
+	 * @param timeout how long to wait
+	 * @return {@code true} when the PONG came back, {@code false} when the node closed the connection first
+	 * @throws AssertionError if neither happens in time
+	 */
+	public boolean roundTrip(Duration timeout) {
+		long id = nextId();
+		try {
+			send(Envelope.control(EnvelopeKind.PING, this.id, id, null));
+		}
+		catch (UncheckedIOException ex) {
+			return false; // already closed by the node
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		try {
+			while (true) {
+				Envelope envelope = receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+				if (envelope == null) {
+					throw new AssertionError("neither a PONG nor a close within " + timeout);
+				}
+				if (envelope.kind() == EnvelopeKind.PONG && envelope.id() == id) {
+					return true;
+				}
+			}
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**

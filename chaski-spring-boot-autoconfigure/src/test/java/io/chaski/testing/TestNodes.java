@@ -45,14 +45,14 @@ public final class TestNodes implements AfterEachCallback {
 
 	private volatile TransportMode mode;
 
-	/** Nodes on 127.0.0.1 with NIO sockets. */
+	/** Nodes on 127.0.0.1 with the transport users get by default, so that tests run on what ships. */
 	public TestNodes() {
-		this("127.0.0.1", TransportMode.NIO);
+		this("127.0.0.1", null);
 	}
 
 	/**
 	 * @param host the loopback address to bind (127.0.0.1 or ::1)
-	 * @param mode the transport mode
+	 * @param mode the transport mode; {@code null} for the product default
 	 */
 	public TestNodes(String host, TransportMode mode) {
 		this.host = host;
@@ -62,7 +62,7 @@ public final class TestNodes implements AfterEachCallback {
 	/**
 	 * Makes the nodes built from now on in this test bind another address or use another transport mode.
 	 * @param host 127.0.0.1 or ::1
-	 * @param mode the transport mode
+	 * @param mode the transport mode; {@code null} for the product default
 	 * @return this fixture
 	 */
 	public TestNodes use(String host, TransportMode mode) {
@@ -76,13 +76,16 @@ public final class TestNodes implements AfterEachCallback {
 	 * @return a builder with short timeouts suitable for tests; port 0
 	 */
 	public ChaskiNode.Builder builder(String name) {
-		return ChaskiNode.builder()
-			.name(name)
+		ChaskiNode.Builder builder = ChaskiNode.builder();
+		if (this.mode != null) {
+			builder.transportMode(this.mode);
+		}
+		return builder.name(name)
 			.bindHost(this.host)
 			.port(0)
-			.transportMode(this.mode)
-			.connectTimeout(Duration.ofSeconds(2))
-			.handshakeTimeout(Duration.ofSeconds(2))
+			// short enough for tests about timeouts to finish soon, long enough for a busy 2-core machine
+			.connectTimeout(Duration.ofSeconds(5))
+			.handshakeTimeout(Duration.ofSeconds(5))
 			.keepAliveInterval(Duration.ofMillis(500))
 			.pingTimeout(Duration.ofSeconds(3))
 			.reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
