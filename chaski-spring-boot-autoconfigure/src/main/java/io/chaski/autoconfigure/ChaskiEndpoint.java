@@ -68,7 +68,8 @@ public class ChaskiEndpoint {
 						stats.subscriberDrops()),
 				new TrafficReport(stats.published(), stats.received(), stats.relayed(), traffic.bytesIn(),
 						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
-						traffic.evictedPendingConnections(), traffic.refusedConnections(), traffic.reconnects()),
+						traffic.evictedPendingConnections(), traffic.refusedConnections(),
+						traffic.authenticationFailures(), traffic.peerLimitRefusals(), traffic.reconnects()),
 				containers.stream().map(ListenerReport::of).toList());
 	}
 
@@ -165,11 +166,13 @@ public class ChaskiEndpoint {
 	 * @param rejectedConnections connections closed for bad frames or protocol violations
 	 * @param evictedPendingConnections connections awaiting their handshake closed to make room for newer ones
 	 * @param refusedConnections connections closed at once because every I/O thread was taken
+	 * @param authenticationFailures handshakes refused because a side could not prove the cluster secret
+	 * @param peerLimitRefusals handshakes refused because the node had its maximum of peers
 	 * @param reconnects successful reconnections
 	 */
 	public record TrafficReport(long published, long received, long relayed, long bytesIn, long bytesOut,
 			long framesIn, long framesOut, long rejectedConnections, long evictedPendingConnections,
-			long refusedConnections, long reconnects) {
+			long refusedConnections, long authenticationFailures, long peerLimitRefusals, long reconnects) {
 	}
 
 	/**

@@ -79,6 +79,14 @@ public class ChaskiMetrics implements MeterBinder {
 		FunctionCounter.builder("chaski.connections.refused", this.node, node -> node.stats().refusedConnections())
 			.description("Connections closed at once because every I/O thread was taken")
 			.register(registry);
+		FunctionCounter.builder("chaski.handshakes.refused", this.node, node -> node.stats().authenticationFailures())
+			.description("Handshakes refused: the peer could not prove the cluster secret, or the node was full")
+			.tag("reason", "authentication")
+			.register(registry);
+		FunctionCounter.builder("chaski.handshakes.refused", this.node, node -> node.stats().peerLimitRefusals())
+			.description("Handshakes refused: the peer could not prove the cluster secret, or the node was full")
+			.tag("reason", "peer-limit")
+			.register(registry);
 		Gauge.builder("chaski.queue.depth", this.node,
 				node -> node.peers().stream().mapToLong(PeerInfo::queuedMessages).sum())
 			.description("Messages waiting in queues")

@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,6 +118,38 @@ class ChaskiMetricsTests {
 					socket.close();
 				}
 			}
+		}
+	}
+
+	@Test
+	void refusedHandshakesAreCountedByReason() throws Exception {
+		try (ChaskiNode node = ChaskiNode.builder().name("guarded").clusterSecret("the-secret-of-this-mesh").maxPeers(2)
+			.build()
+			.start();
+				ChaskiStreamer streamer = new ChaskiStreamer(node);
+				ChaskiNode member = ChaskiNode.builder().name("member").clusterSecret("the-secret-of-this-mesh").build()
+					.start();
+				ChaskiNode stranger = ChaskiNode.builder().name("stranger").clusterSecret("another-secret-entirely")
+					.build()
+					.start();
+				ChaskiNode second = ChaskiNode.builder().name("second").clusterSecret("the-secret-of-this-mesh").build()
+					.start();
+				ChaskiNode late = ChaskiNode.builder().name("late").clusterSecret("the-secret-of-this-mesh").build()
+					.start()) {
+			MeterRegistry meters = new SimpleMeterRegistry();
+			new ChaskiMetrics(node, streamer, new StaticListableBeanFactory(Map.of())
+				.getBeanProvider(ChaskiListenerRegistry.class)).bindTo(meters);
+			member.connect(node.address().hostAndPort()).get(10, TimeUnit.SECONDS);
+			assertThat(stranger.connect(node.address().hostAndPort())).failsWithin(Duration.ofSeconds(10));
+			second.connect(node.address().hostAndPort()).get(10, TimeUnit.SECONDS);
+			assertThat(late.connect(node.address().hostAndPort())).failsWithin(Duration.ofSeconds(10));
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(meters.get("chaski.handshakes.refused").tag("reason", "authentication").functionCounter()
+					.count()).isEqualTo(1);
+				assertThat(meters.get("chaski.handshakes.refused").tag("reason", "peer-limit").functionCounter()
+					.count()).isEqualTo(1);
+			});
+			assertThat(node.peers()).extracting(peer -> peer.name()).containsExactlyInAnyOrder("member", "second");
 		}
 	}
 
