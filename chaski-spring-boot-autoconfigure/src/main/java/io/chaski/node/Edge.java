@@ -175,6 +175,11 @@ public final class Edge {
 		}
 	}
 
+	/** @return whether the edge is closed: its peer is gone, even if routing still lists it for a moment */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
 	/**
 	 * Queues a message in the place {@link #reserve} held; a closed edge drops it (counted).
 	 * @param envelope the message

@@ -415,8 +415,14 @@ public final class ChaskiStreamer implements AutoCloseable {
 		held.forEach(edge -> edge.commit(envelope));
 	}
 
-	/** A peer refused a message this node publishes: counted, and thrown unless the policy drops. */
+	/**
+	 * A peer refused a message this node publishes: counted, and thrown unless the policy drops. A peer whose
+	 * edge closed meanwhile is no longer a current peer: missing it is not a failure of the publish.
+	 */
 	private void refused(Envelope envelope, Edge edge) {
+		if (edge.isClosed()) {
+			return;
+		}
 		countQueueFull(envelope.topic());
 		OverflowPolicy policy = this.node.settings().overflowPolicy();
 		if (policy != OverflowPolicy.DROP_OLDEST) {
