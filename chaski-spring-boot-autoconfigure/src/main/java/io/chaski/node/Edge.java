@@ -64,6 +64,12 @@ public final class Edge {
 
 	volatile long nextKeepAliveNanos = System.nanoTime();
 
+	/**
+	 * Whether this node's reader is inside a frame from this peer: a full subscriber can hold it there (lossless
+	 * back-pressure), and then the peer's pongs wait unread, which says nothing about the peer.
+	 */
+	volatile boolean readingFrame;
+
 	private volatile Connection connection;
 
 	private volatile Handshake identity;

@@ -65,6 +65,10 @@ final class InboundDispatcher {
 		}
 		this.stats.framesIn.increment();
 		this.stats.bytesIn.add(body.length + WireFormat.FRAME_HEADER_BYTES);
+		Edge edge = state.edge;
+		if (edge != null) {
+			edge.readingFrame = true;
+		}
 		try {
 			// the transport hands one connection's frames over one at a time, in order
 			int count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
@@ -79,6 +83,9 @@ final class InboundDispatcher {
 		}
 		finally {
 			endOfFrame(connection);
+			if (edge != null) {
+				edge.readingFrame = false;
+			}
 		}
 	}
 

@@ -39,8 +39,12 @@ final class Pinger {
 		edge.offerControl(Envelope.control(EnvelopeKind.PING, this.node.id(), pingId, padding));
 	}
 
-	/** Answers a peer's ping at once, ahead of queued data. */
+	/**
+	 * Answers a peer's ping at once, ahead of queued data. The ping is a sign of life too: a peer whose reader a
+	 * slow subscriber holds cannot read our pings, but its own keep-alive pings still reach us.
+	 */
 	void answer(Edge edge, Envelope ping) {
+		edge.unansweredKeepAlives.set(0);
 		edge.offerControl(new Envelope(EnvelopeKind.PONG, this.node.id(), ping.id(), 1, ping.timestamp(), "", Map.of(),
 				ping.payload()));
 	}
@@ -70,13 +74,17 @@ final class Pinger {
 		NodeSettings settings = this.node.settings();
 		double jitter = 1.0 + ThreadLocalRandom.current().nextDouble(0.25);
 		edge.nextKeepAliveNanos = now + (long) (settings.keepAliveInterval().toNanos() * jitter);
-		if (edge.unansweredKeepAlives.get() >= settings.maxMissedPings()) {
-			log.warn("Node {}: {} missed {} pings in a row; closing the connection", this.node.name(), edge,
-					settings.maxMissedPings());
-			edge.connection().close();
-			return;
+		// while our own reader is held by back-pressure the peer's pongs wait unread: nothing to judge, but our
+		// pings still tell the peer that we are alive
+		if (!edge.readingFrame) {
+			if (edge.unansweredKeepAlives.get() >= settings.maxMissedPings()) {
+				log.warn("Node {}: {} missed {} pings in a row; closing the connection", this.node.name(), edge,
+						settings.maxMissedPings());
+				edge.connection().close();
+				return;
+			}
+			edge.unansweredKeepAlives.incrementAndGet();
 		}
-		edge.unansweredKeepAlives.incrementAndGet();
 		edge.pendingPings.values().removeIf(ping -> ping.answer() == null);
 		ping(edge, new byte[0], null);
 	}
