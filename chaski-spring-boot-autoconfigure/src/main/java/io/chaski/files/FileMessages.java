@@ -17,7 +17,10 @@ final class FileMessages {
 	/** Bytes of a SHA-256 digest. */
 	static final int HASH_BYTES = 32;
 
-	/** Longest file name on the wire, in UTF-8 bytes (most file systems allow 255). */
+	/** Longest file name on the wire, in UTF-8 bytes; longer than any file system allows, so the receiver can say so. */
+	static final int MAX_WIRE_NAME_BYTES = 1024;
+
+	/** Longest file name accepted, in UTF-8 bytes (what most file systems allow). */
 	static final int MAX_NAME_BYTES = 255;
 
 	/** Most metadata entries a start may carry. */
@@ -85,7 +88,7 @@ final class FileMessages {
 			throw new FileProtocolException("negative file size " + size);
 		}
 		byte[] hash = getBytes(buffer, HASH_BYTES);
-		String name = getString(buffer, MAX_NAME_BYTES);
+		String name = getString(buffer, MAX_WIRE_NAME_BYTES);
 		int entries = getUnsignedShort(buffer);
 		if (entries > MAX_METADATA_ENTRIES) {
 			throw new FileProtocolException(entries + " metadata entries, more than " + MAX_METADATA_ENTRIES);

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.ChaskiSubscription;
 import io.chaski.streamer.StreamerSettings;
 import io.chaski.testing.TestNodes;
 import io.chaski.wire.DefaultPayloadCodec;
@@ -120,6 +122,37 @@ class FileTransferTest {
 		FileTransferResult result = pair.sender.pushFile("files", file).get(30, TimeUnit.SECONDS);
 		assertThat(result.deliveries().get(pair.receiver.node().id()).outcome()).isEqualTo(FileOutcome.REFUSED);
 		assertThat(Files.readString(inbox.resolve("same.txt"))).isEqualTo("original");
+	}
+
+	@Test
+	void topicMessagesKeepFlowingDuringALargeTransfer() throws Exception {
+		Path inbox = this.tmp.resolve("inbox");
+		Pair pair = pair(settings(true, inbox));
+		ChaskiSubscription<String> news = pair.receiver.subscribe("news", String.class);
+		TestNodes.awaitKnowsTopic(pair.sender.node(), pair.receiver.node(), "news");
+		Path file = randomFile("large.bin", 64L * 1024 * 1024);
+
+		CompletableFuture<FileTransferResult> transfer = pair.sender.pushFile("files", file);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> !pair.receiver.files().active().isEmpty() || transfer.isDone());
+		int duringTransfer = 0;
+		List<Long> latencies = new ArrayList<>();
+		while (!pair.receiver.files().active().isEmpty() && latencies.size() < 1000) {
+			long sent = System.nanoTime();
+			pair.sender.publish("news", "tick");
+			assertThat(news.poll(Duration.ofSeconds(10))).as("a topic message during the transfer").isNotNull();
+			latencies.add(System.nanoTime() - sent);
+			// the message came through while chunks were still flowing on the same link
+			if (!pair.receiver.files().active().isEmpty()) {
+				duringTransfer++;
+			}
+		}
+		assertThat(transfer.get(60, TimeUnit.SECONDS).allStored()).isTrue();
+		assertThat(duringTransfer).as("messages delivered while the file was still arriving").isPositive();
+		latencies.sort(null);
+		System.out.printf("topic latency during a 64 MiB transfer: %d messages, p50 %.2f ms, p99 %.2f ms%n",
+				latencies.size(), latencies.get(latencies.size() / 2) / 1e6,
+				latencies.get(latencies.size() * 99 / 100) / 1e6);
 	}
 
 	// ---------------------------------------------------------------- fixtures
