@@ -14,6 +14,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.annotation.ListenerContainer;
+import io.chaski.files.TransferInfo;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
@@ -69,7 +70,7 @@ public class ChaskiEndpoint {
 				new TrafficReport(stats.published(), stats.received(), stats.relayed(), traffic.bytesIn(),
 						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
 						traffic.evictedPendingConnections(), traffic.refusedConnections(), traffic.reconnects()),
-				containers.stream().map(ListenerReport::of).toList());
+				containers.stream().map(ListenerReport::of).toList(), this.streamer.files().active());
 	}
 
 	/**
@@ -81,9 +82,10 @@ public class ChaskiEndpoint {
 	 * @param queues outbound and subscriber queues
 	 * @param traffic message and byte counters
 	 * @param listeners listeners with their counters
+	 * @param transfers files being sent or received, with progress and rate
 	 */
 	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
-			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners) {
+			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, List<TransferInfo> transfers) {
 	}
 
 	/**
