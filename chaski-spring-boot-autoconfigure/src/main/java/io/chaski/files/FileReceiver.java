@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,8 +49,12 @@ final class FileReceiver {
 	void onStart(Edge from, Envelope envelope) {
 		FileMessages.Start start = FileMessages.readStart(envelope.payload());
 		TransferKey key = new TransferKey(from.nodeId(), start.transferId());
-		if (this.transfers.containsKey(key)) {
-			return; // a repeated offer of a transfer under way changes nothing
+		IncomingTransfer known = this.transfers.get(key);
+		if (known != null) {
+			// the sender lost its link and offers the transfer again: go on from what is on disk
+			known.reattach(from);
+			submit(known, () -> credit(known, known.resume(this.settings.window())));
+			return;
 		}
 		String refusal = refusal(start);
 		if (refusal != null) {
@@ -156,14 +159,6 @@ final class FileReceiver {
 		}
 	}
 
-	/** Fails the transfers from a peer whose link was lost. */
-	void peerGone(UUID peer) {
-		for (IncomingTransfer transfer : List.copyOf(this.transfers.values())) {
-			if (transfer.from().nodeId().equals(peer)) {
-				fail(transfer, "link to the sender lost");
-			}
-		}
-	}
 
 	List<TransferInfo> active() {
 		return this.transfers.values().stream().map(IncomingTransfer::info).toList();

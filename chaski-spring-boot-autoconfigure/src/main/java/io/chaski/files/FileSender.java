@@ -91,7 +91,7 @@ final class FileSender {
 		byte[] start = FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata));
 		Map<UUID, CompletableFuture<FileDelivery>> deliveries = new LinkedHashMap<>();
 		for (Edge edge : this.files.edgesFor(topic)) {
-			OutgoingTransfer transfer = new OutgoingTransfer(transferId, edge, name, size, channel,
+			OutgoingTransfer transfer = new OutgoingTransfer(transferId, edge, topic, name, size, start, channel,
 					new SerialWork(this.pool));
 			deliveries.put(edge.nodeId(), transfer.delivery());
 			this.transfers.put(key(transfer), transfer);
@@ -123,16 +123,17 @@ final class FileSender {
 	}
 
 	private void pump(OutgoingTransfer transfer) {
-		if (!this.transfers.containsKey(key(transfer))) {
+		if (!this.transfers.containsKey(key(transfer)) || transfer.detached()) {
 			return;
 		}
+		Edge edge = transfer.to();
 		String failure;
 		try {
 			failure = transfer.pump(this.chunkSize, new OutgoingTransfer.ChunkSink() {
 
 				@Override
 				public boolean chunk(byte[] payload, int dataLength) {
-					boolean queued = FileSender.this.files.send(transfer.to(), EnvelopeKind.FILE_CHUNK, "", payload);
+					boolean queued = FileSender.this.files.send(edge, EnvelopeKind.FILE_CHUNK, "", payload);
 					if (queued) {
 						FileSender.this.files.stats().bytesSent.add(dataLength);
 					}
@@ -141,7 +142,7 @@ final class FileSender {
 
 				@Override
 				public boolean end() {
-					return FileSender.this.files.send(transfer.to(), EnvelopeKind.FILE_END, "",
+					return FileSender.this.files.send(edge, EnvelopeKind.FILE_END, "",
 							FileMessages.id(transfer.transferId()));
 				}
 
@@ -150,9 +151,16 @@ final class FileSender {
 		catch (IOException ex) {
 			failure = "cannot read the file: " + ex;
 		}
-		if (failure != null) {
+		if (failure == null) {
+			return;
+		}
+		if (this.files.linked(edge)) {
 			fail(transfer, failure, true);
 		}
+		else if (transfer.to() == edge) {
+			transfer.detach(); // the link dropped under the pump: a resume goes on where the receiver stands
+		}
+		// else the peer is back already and its new credit pumps again
 	}
 
 	void onResult(Edge from, Envelope envelope) {
@@ -174,11 +182,27 @@ final class FileSender {
 		}
 	}
 
-	/** Fails the transfers to a peer whose link was lost. */
+	/**
+	 * The link to a peer was lost: its transfers wait for it to come back (the timeout fails them if it does not).
+	 * @param peer the peer's id
+	 */
 	void peerGone(UUID peer) {
-		for (OutgoingTransfer transfer : List.copyOf(this.transfers.values())) {
+		for (OutgoingTransfer transfer : this.transfers.values()) {
 			if (transfer.to().nodeId().equals(peer)) {
-				fail(transfer, "link to the receiver lost", false);
+				transfer.detach();
+			}
+		}
+	}
+
+	/**
+	 * A peer is linked again: its waiting transfers offer themselves again, and its credit says where to go on.
+	 * @param edge the new edge to the peer
+	 */
+	void peerBack(Edge edge) {
+		for (OutgoingTransfer transfer : this.transfers.values()) {
+			if (transfer.detached() && transfer.to().nodeId().equals(edge.nodeId())) {
+				transfer.reattach(edge);
+				this.files.send(edge, EnvelopeKind.FILE_START, transfer.topic(), transfer.start());
 			}
 		}
 	}

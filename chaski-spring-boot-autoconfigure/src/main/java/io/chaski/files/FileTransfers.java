@@ -90,8 +90,16 @@ public final class FileTransfers implements AutoCloseable {
 
 			@Override
 			public void peerDisconnected(PeerInfo peer, boolean graceful) {
+				// incoming transfers simply wait: the sender offers them again when it is back
 				FileTransfers.this.sender.peerGone(peer.nodeId());
-				FileTransfers.this.receiver.peerGone(peer.nodeId());
+			}
+
+			@Override
+			public void peerConnected(PeerInfo peer) {
+				Edge edge = edge(peer.nodeId());
+				if (edge != null) {
+					FileTransfers.this.sender.peerBack(edge);
+				}
 			}
 
 		});
@@ -165,6 +173,15 @@ public final class FileTransfers implements AutoCloseable {
 
 	List<Edge> edgesFor(String topic) {
 		return this.node.edges().stream().filter(edge -> edge.wants(topic)).toList();
+	}
+
+	/** @return whether the edge is still the live link to its peer */
+	boolean linked(Edge edge) {
+		return this.node.edges().contains(edge);
+	}
+
+	private Edge edge(UUID peer) {
+		return this.node.edges().stream().filter(edge -> edge.nodeId().equals(peer)).findFirst().orElse(null);
 	}
 
 	/** Queues a file envelope behind the topic messages already queued for the peer (so they interleave). */

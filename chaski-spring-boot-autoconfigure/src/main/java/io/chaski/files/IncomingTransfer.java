@@ -25,7 +25,8 @@ final class IncomingTransfer {
 
 	private final FileMessages.Start start;
 
-	private final Edge from;
+	/** The edge from the sender; replaced when the link comes back after a loss. */
+	private volatile Edge from;
 
 	private final String topic;
 
@@ -43,8 +44,8 @@ final class IncomingTransfer {
 
 	private FileChannel channel;
 
-	/** Next offset the sender may send (I/O thread only). */
-	private long received;
+	/** Next offset the sender may send (I/O threads; reset by a resume). */
+	private volatile long received;
 
 	/** Chunks accepted but not yet written (I/O thread increments, the work decrements). */
 	private final AtomicInteger inFlight = new AtomicInteger();
@@ -84,6 +85,26 @@ final class IncomingTransfer {
 	TransferInfo info() {
 		return new TransferInfo(this.start.transferId(), "in", this.from.nodeId(), this.start.name(),
 				this.start.size(), this.written, FileTransfers.rate(this.written, this.started), this.started);
+	}
+
+	/**
+	 * The sender came back after a link loss and offered the same transfer again (I/O thread).
+	 * @param edge the new edge
+	 */
+	void reattach(Edge edge) {
+		this.from = edge;
+		this.lastProgressNanos = System.nanoTime();
+	}
+
+	/**
+	 * Resumes after a link loss (file pool, after every accepted chunk was written): chunks are expected again
+	 * from what is on disk, and the sender is told so.
+	 * @param window the receiver's window
+	 * @return the credit that tells the sender where to go on
+	 */
+	FileMessages.Credit resume(long window) {
+		this.received = this.written;
+		return grant(window);
 	}
 
 	/** Creates the temporary file (on the file pool). */

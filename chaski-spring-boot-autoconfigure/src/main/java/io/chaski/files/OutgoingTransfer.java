@@ -17,9 +17,15 @@ final class OutgoingTransfer {
 
 	private final long transferId;
 
-	private final Edge to;
+	/** The edge to the receiver; replaced when the link comes back after a loss. */
+	private volatile Edge to;
+
+	private final String topic;
 
 	private final String name;
+
+	/** The FILE_START payload, sent again on a resume. */
+	private final byte[] start;
 
 	private final long size;
 
@@ -38,12 +44,24 @@ final class OutgoingTransfer {
 
 	private volatile long limit;
 
+	/** Offset the receiver holds after a resume, for the pump to go back to; -1 when not resuming. */
+	private volatile long resumeFrom = -1;
+
+	/** Whether the link was lost and the transfer waits for the receiver to come back. */
+	private volatile boolean detached;
+
+	/** START was sent again after a link loss: the next credit says where to resume. */
+	private volatile boolean resuming;
+
 	private volatile long lastProgressNanos = System.nanoTime();
 
-	OutgoingTransfer(long transferId, Edge to, String name, long size, FileChannel channel, SerialWork work) {
+	OutgoingTransfer(long transferId, Edge to, String topic, String name, long size, byte[] start,
+			FileChannel channel, SerialWork work) {
 		this.transferId = transferId;
 		this.to = to;
+		this.topic = topic;
 		this.name = name;
+		this.start = start;
 		this.size = size;
 		this.channel = channel;
 		this.work = work;
@@ -51,6 +69,14 @@ final class OutgoingTransfer {
 
 	long transferId() {
 		return this.transferId;
+	}
+
+	String topic() {
+		return this.topic;
+	}
+
+	byte[] start() {
+		return this.start;
 	}
 
 	Edge to() {
@@ -75,12 +101,39 @@ final class OutgoingTransfer {
 				FileTransfers.rate(sent, this.started), this.started);
 	}
 
+	boolean detached() {
+		return this.detached;
+	}
+
+	/** The link to the receiver was lost: pumping stops until it is back (or the timeout fails the transfer). */
+	void detach() {
+		this.detached = true;
+	}
+
+	/**
+	 * The receiver is linked again: what follows goes over the new edge, from the offset its next credit names.
+	 * @param edge the new edge
+	 */
+	void reattach(Edge edge) {
+		this.to = edge;
+		this.resuming = true;
+		this.detached = false;
+		this.lastProgressNanos = System.nanoTime();
+	}
+
 	/**
 	 * Takes a credit from the receiver (I/O thread).
 	 * @return whether it allows more than was allowed before
 	 */
 	boolean credit(FileMessages.Credit credit) {
 		this.lastProgressNanos = System.nanoTime();
+		if (this.resuming) {
+			// the first credit after a resume: what the receiver holds is where sending goes on
+			this.resuming = false;
+			this.resumeFrom = credit.acknowledged();
+			this.limit = credit.limit();
+			return true;
+		}
 		if (credit.limit() > this.limit) {
 			this.limit = credit.limit();
 			return true;
@@ -100,6 +153,12 @@ final class OutgoingTransfer {
 	 * @return why sending failed, or {@code null}
 	 */
 	String pump(int chunkSize, ChunkSink out) throws IOException {
+		long from = this.resumeFrom;
+		if (from >= 0) {
+			this.resumeFrom = -1;
+			this.sent = Math.min(from, this.size);
+			this.endSent = false;
+		}
 		long until = Math.min(this.limit, this.size);
 		while (this.sent < until) {
 			int length = (int) Math.min(chunkSize, until - this.sent);
