@@ -160,6 +160,11 @@ final class FileReceiver {
 	}
 
 
+	/** Fails every transfer (their temporary files are deleted): the node is stopping. */
+	void close() {
+		List.copyOf(this.transfers.values()).forEach(transfer -> fail(transfer, "the receiving node stopped"));
+	}
+
 	List<TransferInfo> active() {
 		return this.transfers.values().stream().map(IncomingTransfer::info).toList();
 	}

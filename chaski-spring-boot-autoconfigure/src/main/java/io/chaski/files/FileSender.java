@@ -75,7 +75,7 @@ final class FileSender {
 	/** Hashes the file and offers it to every peer in the topic (file pool). */
 	private void offer(String topic, Path path, String name, Map<String, String> metadata,
 			CompletableFuture<FileTransferResult> result) {
-		FileChannel channel;
+		FileChannel channel = null;
 		long size;
 		byte[] hash;
 		try {
@@ -84,14 +84,18 @@ final class FileSender {
 			hash = hash(channel, size);
 		}
 		catch (IOException ex) {
+			if (channel != null) {
+				closeQuietly(channel);
+			}
 			result.completeExceptionally(ex);
 			return;
 		}
+		FileChannel opened = channel;
 		long transferId = this.files.nextId();
 		byte[] start = FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata));
 		Map<UUID, CompletableFuture<FileDelivery>> deliveries = new LinkedHashMap<>();
 		for (Edge edge : this.files.edgesFor(topic)) {
-			OutgoingTransfer transfer = new OutgoingTransfer(transferId, edge, topic, name, size, start, channel,
+			OutgoingTransfer transfer = new OutgoingTransfer(transferId, edge, topic, name, size, start, opened,
 					new SerialWork(this.pool));
 			deliveries.put(edge.nodeId(), transfer.delivery());
 			this.transfers.put(key(transfer), transfer);
@@ -100,7 +104,7 @@ final class FileSender {
 			}
 		}
 		CompletableFuture.allOf(deliveries.values().toArray(CompletableFuture[]::new)).whenComplete((done, ex) -> {
-			closeQuietly(channel);
+			closeQuietly(opened);
 			Map<UUID, FileDelivery> outcomes = new LinkedHashMap<>();
 			deliveries.forEach((peer, delivery) -> outcomes.put(peer, delivery.join()));
 			result.complete(new FileTransferResult(transferId, name, size, HexFormat.of().formatHex(hash),

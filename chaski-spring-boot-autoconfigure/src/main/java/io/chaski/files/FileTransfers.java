@@ -153,6 +153,7 @@ public final class FileTransfers implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.sender.close();
+		this.receiver.close();
 		synchronized (this) {
 			if (this.sweeper != null) {
 				this.sweeper.shutdownNow();
