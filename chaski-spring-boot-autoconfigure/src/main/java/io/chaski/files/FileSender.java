@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -61,10 +62,16 @@ final class FileSender {
 			return CompletableFuture.failedFuture(new IllegalStateException(
 					"busy: " + this.settings.maxTransfers() + " files are being sent (chaski.files.max-transfers)"));
 		}
+		long transferId = this.files.nextId();
 		CompletableFuture<FileTransferResult> result = new CompletableFuture<>();
-		result.whenComplete((done, failure) -> this.pushes.decrementAndGet());
+		result.whenComplete((done, failure) -> {
+			this.pushes.decrementAndGet();
+			if (failure instanceof CancellationException) {
+				cancel(transferId);
+			}
+		});
 		try {
-			this.pool.execute(() -> offer(topic, path, name, meta, result));
+			this.pool.execute(() -> offer(transferId, topic, path, name, meta, result));
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(new IllegalStateException("this node's file pool is saturated", ex));
@@ -73,8 +80,11 @@ final class FileSender {
 	}
 
 	/** Hashes the file and offers it to every peer in the topic (file pool). */
-	private void offer(String topic, Path path, String name, Map<String, String> metadata,
+	private void offer(long transferId, String topic, Path path, String name, Map<String, String> metadata,
 			CompletableFuture<FileTransferResult> result) {
+		if (result.isDone()) {
+			return; // cancelled before it began
+		}
 		FileChannel channel = null;
 		long size;
 		byte[] hash;
@@ -91,7 +101,6 @@ final class FileSender {
 			return;
 		}
 		FileChannel opened = channel;
-		long transferId = this.files.nextId();
 		byte[] start = FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata));
 		Map<UUID, CompletableFuture<FileDelivery>> deliveries = new LinkedHashMap<>();
 		for (Edge edge : this.files.edgesFor(topic)) {
@@ -102,6 +111,9 @@ final class FileSender {
 			if (!this.files.send(edge, EnvelopeKind.FILE_START, topic, start)) {
 				fail(transfer, "the outbound queue to the peer stayed full", false);
 			}
+		}
+		if (result.isCancelled()) {
+			cancel(transferId); // cancelled while the offers went out
 		}
 		CompletableFuture.allOf(deliveries.values().toArray(CompletableFuture[]::new)).whenComplete((done, ex) -> {
 			closeQuietly(opened);
@@ -174,6 +186,15 @@ final class FileSender {
 			this.files.stats().countSent(result.outcome());
 			transfer.delivery().complete(new FileDelivery(from.nodeId(), from.name(), result.outcome(),
 					result.reason()));
+		}
+	}
+
+	/** Gives a push up: each receiver deletes what it holds of it. */
+	private void cancel(long transferId) {
+		for (OutgoingTransfer transfer : List.copyOf(this.transfers.values())) {
+			if (transfer.transferId() == transferId) {
+				fail(transfer, "cancelled", true);
+			}
 		}
 	}
 

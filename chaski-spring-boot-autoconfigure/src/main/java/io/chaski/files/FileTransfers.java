@@ -133,7 +133,7 @@ public final class FileTransfers implements AutoCloseable {
 	 * @param path the file
 	 * @param metadata strings that travel with it (at most 64 entries of 1 KiB)
 	 * @return per receiving node, whether it stored the file and why not; completes when every node answered or
-	 * stayed silent for the timeout
+	 * stayed silent for the timeout. Cancelling it cancels the transfer: the receivers delete what they hold.
 	 * @throws IllegalArgumentException if the topic is blank, the path is not a readable file, or the name or
 	 * metadata are too long for the wire
 	 */

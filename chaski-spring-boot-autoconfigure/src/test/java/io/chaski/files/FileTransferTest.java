@@ -155,6 +155,22 @@ class FileTransferTest {
 				latencies.get(latencies.size() * 99 / 100) / 1e6);
 	}
 
+	@Test
+	void cancellingThePushDeletesWhatTheReceiverHolds() throws Exception {
+		Path inbox = this.tmp.resolve("inbox");
+		// one small chunk in flight at a time: slow enough to cancel half-way
+		Pair pair = pair(new FileSettings(true, inbox, 1L << 30, false, 4096, 4096, Duration.ofSeconds(20), 4, 1));
+		CompletableFuture<FileTransferResult> transfer = pair.sender.pushFile("files",
+				randomFile("cancelled.bin", 8L * 1024 * 1024));
+		await().atMost(Duration.ofSeconds(30)).until(() -> pair.receiver.files().active().stream()
+			.anyMatch(info -> info.transferred() > 0));
+		assertThat(transfer.cancel(true)).isTrue();
+		await().atMost(Duration.ofSeconds(20)).until(() -> pair.receiver.files().active().isEmpty()
+				&& pair.sender.files().active().isEmpty() && listNames(inbox).isEmpty());
+		assertThat(pair.receiver.files().stats().received(FileOutcome.FAILED)).isEqualTo(1);
+		assertThat(pair.receiver.files().stats().received(FileOutcome.STORED)).isZero();
+	}
+
 	// ---------------------------------------------------------------- fixtures
 
 	static FileSettings settings(boolean enabled, Path directory) {
