@@ -1,5 +1,6 @@
 package com.example.chaski;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,9 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readingsTopic the topic readings go to
  * @param alertsTopic the topic alerts go to
  * @param alertThreshold readings above this many degrees raise an alert
+ * @param filesTopic the topic files are pushed to (this node receives them when chaski.files.enabled is on)
+ * @param sendFile a file to push to the other copies once one is linked; none by default
  */
 @ConfigurationProperties("sample")
 public record SampleProperties(@DefaultValue("2") int demoSensors, @DefaultValue("2s") Duration publishInterval,
 		@DefaultValue("sensors.temperature") String readingsTopic, @DefaultValue("sensors.alerts") String alertsTopic,
-		@DefaultValue("27.5") double alertThreshold) {
+		@DefaultValue("27.5") double alertThreshold, @DefaultValue("sample.files") String filesTopic, Path sendFile) {
 }

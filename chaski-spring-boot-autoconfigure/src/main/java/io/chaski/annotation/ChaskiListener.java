@@ -10,7 +10,9 @@ import java.lang.annotation.Target;
  * Marks a bean method that receives the messages of one or more topics. The node joins those topics. The
  * method takes exactly one parameter: the payload, converted to the parameter's type (JSON through Jackson,
  * {@code String} for text, {@code byte[]} for raw bytes), or a {@link io.chaski.streamer.ChaskiMessage
- * ChaskiMessage&lt;T&gt;} with the topic, payload, origin node, id and timestamp.
+ * ChaskiMessage&lt;T&gt;} with the topic, payload, origin node, id and timestamp. A method whose parameter is a
+ * {@link io.chaski.files.ReceivedFile} gets the files pushed to those topics instead (once stored and checked;
+ * concurrency and delivery policy do not apply to it).
  * <p>
  * The method runs on threads of its own, never on the node's I/O threads. Each topic has a bounded buffer;
  * when the method falls behind, its {@link #deliveryPolicy()} applies: by default the node stops reading the

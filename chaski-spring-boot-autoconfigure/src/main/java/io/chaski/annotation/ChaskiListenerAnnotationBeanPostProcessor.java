@@ -22,6 +22,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
+import io.chaski.files.ReceivedFile;
 import io.chaski.streamer.ChaskiMessage;
 import io.chaski.streamer.DeliveryPolicy;
 
@@ -71,6 +72,10 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 	}
 
 	private void register(ListenerMethod listener) {
+		if (listener.receivesFiles()) {
+			new FileListener(listener.id(), listener.topics(), listener::invokeWithFile).attachTo(this.registry.streamer());
+			return;
+		}
 		int concurrency = (listener.concurrency() != null) ? listener.concurrency()
 				: this.registry.defaultConcurrency();
 		this.registry.register(new ListenerContainer(listener.id(), listener.topics(),
@@ -98,7 +103,9 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 		String id = StringUtils.hasText(annotation.id()) ? resolve(annotation.id()) : beanName + "." + method.getName();
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
-		PayloadTarget target = PayloadTarget.of(ResolvableType.forMethodParameter(method, 0, targetClass));
+		ResolvableType parameter = ResolvableType.forMethodParameter(method, 0, targetClass);
+		// a file listener has no payload to convert: the target stays null
+		PayloadTarget target = ReceivedFile.class.equals(parameter.resolve()) ? null : PayloadTarget.of(parameter);
 		return new ListenerMethod(id, topics, concurrency(annotation.concurrency(), where),
 				deliveryPolicy(annotation.deliveryPolicy(), where), target, bean, invocable);
 	}
@@ -143,6 +150,19 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 	/** A listener method found on a bean, waiting to be registered. */
 	private record ListenerMethod(String id, List<String> topics, Integer concurrency, DeliveryPolicy deliveryPolicy,
 			PayloadTarget target, Object bean, Method method) {
+
+		boolean receivesFiles() {
+			return this.target == null;
+		}
+
+		void invokeWithFile(ReceivedFile file) throws Exception {
+			try {
+				this.method.invoke(this.bean, file);
+			}
+			catch (InvocationTargetException ex) {
+				throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+			}
+		}
 
 		void invoke(ChaskiMessage<Object> message) throws Exception {
 			try {

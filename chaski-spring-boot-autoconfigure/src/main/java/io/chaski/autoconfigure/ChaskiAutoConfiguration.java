@@ -15,6 +15,7 @@ import io.chaski.annotation.ChaskiListenerAnnotationBeanPostProcessor;
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.annotation.ConsumerBinding;
 import io.chaski.annotation.ConsumerBindingRegistrar;
+import io.chaski.annotation.FileEventBridge;
 import io.chaski.annotation.MessageEventBridge;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
@@ -64,8 +65,9 @@ public class ChaskiAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ChaskiStreamer chaskiStreamer(ChaskiNode node, StreamerSettings settings, PayloadCodec codec) {
-		return new ChaskiStreamer(node, settings, codec);
+	ChaskiStreamer chaskiStreamer(ChaskiNode node, StreamerSettings settings, PayloadCodec codec,
+			ChaskiProperties properties) {
+		return new ChaskiStreamer(node, settings, codec, properties.fileSettings());
 	}
 
 	@Bean
@@ -94,6 +96,12 @@ public class ChaskiAutoConfiguration {
 			.map(entry -> new ConsumerBinding(entry.getKey(), entry.getValue().topics(), entry.getValue().concurrency()))
 			.toList();
 		return new ConsumerBindingRegistrar(bindings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FileEventBridge chaskiFileEventBridge(ChaskiStreamer streamer, ApplicationEventPublisher publisher) {
+		return new FileEventBridge(streamer, publisher);
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.annotation.ListenerContainer;
+import io.chaski.files.TransferInfo;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
@@ -70,7 +71,7 @@ public class ChaskiEndpoint {
 						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
 						traffic.evictedPendingConnections(), traffic.refusedConnections(),
 						traffic.authenticationFailures(), traffic.peerLimitRefusals(), traffic.reconnects()),
-				containers.stream().map(ListenerReport::of).toList());
+				containers.stream().map(ListenerReport::of).toList(), this.streamer.files().active());
 	}
 
 	/**
@@ -82,9 +83,10 @@ public class ChaskiEndpoint {
 	 * @param queues outbound and subscriber queues
 	 * @param traffic message and byte counters
 	 * @param listeners listeners with their counters
+	 * @param transfers files being sent or received, with progress and rate
 	 */
 	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
-			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners) {
+			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, List<TransferInfo> transfers) {
 	}
 
 	/**

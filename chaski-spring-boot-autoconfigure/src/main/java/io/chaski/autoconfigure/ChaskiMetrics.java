@@ -1,5 +1,6 @@
 package io.chaski.autoconfigure;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +17,9 @@ import org.springframework.beans.factory.ObjectProvider;
 
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.annotation.ListenerContainer;
+import io.chaski.files.FileOutcome;
+import io.chaski.files.FileStats;
+import io.chaski.files.FileTransfers;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeListener;
 import io.chaski.node.PeerInfo;
@@ -106,12 +110,41 @@ public class ChaskiMetrics implements MeterBinder {
 			.description("Messages dropped because their origin cannot have produced their id (forged or corrupt)")
 			.baseUnit(BaseUnits.MESSAGES)
 			.register(registry);
+		bindFiles(registry, this.streamer.files());
 		Traffic traffic = new Traffic(registry);
 		this.streamer.addObserver(traffic);
 		this.node.addListener(traffic);
 		this.node.peers().forEach(traffic::peerConnected);
 		this.listeners.ifAvailable(registryOfListeners -> registryOfListeners
 			.onRegistration(container -> bindListener(registry, container)));
+	}
+
+	private static void bindFiles(MeterRegistry registry, FileTransfers files) {
+		FileStats stats = files.stats();
+		FunctionCounter.builder("chaski.files.bytes", stats, FileStats::bytesSent)
+			.description("File bytes sent and received in chunks")
+			.tag("direction", "sent")
+			.baseUnit(BaseUnits.BYTES)
+			.register(registry);
+		FunctionCounter.builder("chaski.files.bytes", stats, FileStats::bytesReceived)
+			.description("File bytes sent and received in chunks")
+			.tag("direction", "received")
+			.baseUnit(BaseUnits.BYTES)
+			.register(registry);
+		for (FileOutcome outcome : FileOutcome.values()) {
+			String tag = outcome.name().toLowerCase(Locale.ROOT);
+			FunctionCounter.builder("chaski.files.transfers", stats, s -> s.sent(outcome))
+				.description("Finished file transfers, one per receiving node, by outcome")
+				.tags("direction", "sent", "outcome", tag)
+				.register(registry);
+			FunctionCounter.builder("chaski.files.transfers", stats, s -> s.received(outcome))
+				.description("Finished file transfers, one per receiving node, by outcome")
+				.tags("direction", "received", "outcome", tag)
+				.register(registry);
+		}
+		Gauge.builder("chaski.files.active", files, f -> f.active().size())
+			.description("File transfers in progress, both directions")
+			.register(registry);
 	}
 
 	private static void bindListener(MeterRegistry registry, ListenerContainer container) {

@@ -1,5 +1,6 @@
 package io.chaski.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import io.chaski.files.FileSettings;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
@@ -40,6 +42,7 @@ import io.chaski.transport.TransportMode;
  * @param security Who may join the mesh.
  * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type)
  * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
+ * @param files Files pushed to this node and from it (ChaskiStreamer.pushFile).
  */
 @ConfigurationProperties("chaski")
 @Validated
@@ -48,7 +51,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		@Valid @DefaultValue KeepAlive keepAlive, @Valid @DefaultValue Reconnect reconnect,
 		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
 		@Valid @DefaultValue Listener listener, @Valid @DefaultValue Security security,
-		Map<String, @Valid Binding> bindings) {
+		Map<String, @Valid Binding> bindings, @Valid @DefaultValue Files files) {
 
 	/** Validates the components; see the record description. */
 	public ChaskiProperties {
@@ -95,6 +98,13 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		return new StreamerSettings(this.streamer.hopLimit(), this.streamer.pool().size(),
 				this.streamer.pool().origins(), this.streamer.pool().ttl(),
 				this.streamer.subscriberQueueCapacity(), this.streamer.deliveryPolicy(), this.streamer.deliveryTimeout());
+	}
+
+	/** @return the file-transfer settings these properties make */
+	FileSettings fileSettings() {
+		return new FileSettings(this.files.enabled(), Path.of(this.files.directory()), this.files.maxSize().toBytes(),
+				this.files.overwrite(), (int) this.files.chunkSize().toBytes(), (int) this.files.window().toBytes(),
+				this.files.timeout(), this.files.maxTransfers(), this.files.threads());
 	}
 
 	/**
@@ -324,6 +334,40 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param concurrency Threads per topic; defaults to chaski.listener.concurrency.
 	 */
 	public record Binding(@NotEmpty List<@NotBlank String> topics, @Min(1) @Max(256) Integer concurrency) {
+	}
+
+	/**
+	 * Files pushed to this node and from it.
+	 *
+	 * @param enabled Whether this node accepts files pushed to its topics; off, every offer is refused and
+	 * nothing is written.
+	 * @param directory Directory received files are written to (created when needed); names from peers never
+	 * leave it.
+	 * @param maxSize Largest file accepted; a larger offer is refused before any byte is written.
+	 * @param overwrite Whether a received file may replace an existing file of the same name.
+	 * @param chunkSize Data per chunk sent; capped at half the maximum frame size.
+	 * @param window Bytes a sender may have in flight per transfer before this node grants more; bounds the
+	 * memory each transfer takes.
+	 * @param timeout How long a transfer waits for the other side to make progress before it fails.
+	 * @param maxTransfers Most files received at once, and most pushes under way at once; more are refused.
+	 * @param threads Threads that read and write files, shared by every transfer.
+	 */
+	public record Files(@DefaultValue("false") boolean enabled, @DefaultValue("chaski-files") @NotBlank String directory,
+			@DefaultValue("1GB") DataSize maxSize, @DefaultValue("false") boolean overwrite,
+			@DefaultValue("256KB") DataSize chunkSize, @DefaultValue("4MB") DataSize window,
+			@DefaultValue("30s") Duration timeout, @DefaultValue("16") @Min(1) @Max(1024) int maxTransfers,
+			@DefaultValue("4") @Min(1) @Max(64) int threads) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Files {
+			PropertyChecks.positive(timeout, "chaski.files.timeout");
+			PropertyChecks.require(maxSize.toBytes() >= 0, "chaski.files.max-size", "must not be negative");
+			PropertyChecks.require(chunkSize.toBytes() >= 4096 && chunkSize.toBytes() <= 16 * 1024 * 1024,
+					"chaski.files.chunk-size", "must be between 4KB and 16MB");
+			PropertyChecks.require(window.toBytes() >= chunkSize.toBytes() && window.toBytes() <= Integer.MAX_VALUE,
+					"chaski.files.window", "must be at least the chunk size and below 2GB");
+		}
+
 	}
 
 }

@@ -1,15 +1,20 @@
 package io.chaski.streamer;
 
 import java.lang.reflect.Type;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.LoggerFactory;
 
+import io.chaski.files.FileSettings;
+import io.chaski.files.FileTransferResult;
+import io.chaski.files.FileTransfers;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.ChaskiOverflowException;
 import io.chaski.node.Edge;
@@ -66,6 +71,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	private final LongAdder rejectedIds = new LongAdder();
 
+	private final FileTransfers files;
+
 	/**
 	 * A streamer with default settings and the default codec (bytes, text, JSON).
 	 * @param node the node to run on
@@ -80,6 +87,17 @@ public final class ChaskiStreamer implements AutoCloseable {
 	 * @param codec turns payloads into bytes and back
 	 */
 	public ChaskiStreamer(ChaskiNode node, StreamerSettings settings, PayloadCodec codec) {
+		this(node, settings, codec, FileSettings.DEFAULTS);
+	}
+
+	/**
+	 * @param node the node to run on
+	 * @param settings hop limit, duplicate filter and buffer sizes
+	 * @param codec turns payloads into bytes and back
+	 * @param fileSettings how files are sent and whether and where they are received
+	 */
+	public ChaskiStreamer(ChaskiNode node, StreamerSettings settings, PayloadCodec codec, FileSettings fileSettings) {
+		this.files = new FileTransfers(node, fileSettings);
 		this.node = node;
 		this.settings = settings;
 		this.codec = codec;
@@ -113,6 +131,32 @@ public final class ChaskiStreamer implements AutoCloseable {
 	/** @return the codec for payloads */
 	public PayloadCodec codec() {
 		return this.codec;
+	}
+
+	/** @return file transfer: received-file listeners, counters, transfers in progress */
+	public FileTransfers files() {
+		return this.files;
+	}
+
+	/**
+	 * Sends a file to the subscribers of a topic linked to this node (docs/files.md).
+	 * @param topic the topic
+	 * @param path the file
+	 * @return per receiving node, whether it stored the file and why not
+	 */
+	public CompletableFuture<FileTransferResult> pushFile(String topic, Path path) {
+		return this.files.push(topic, path, Map.of());
+	}
+
+	/**
+	 * Sends a file with metadata to the subscribers of a topic linked to this node (docs/files.md).
+	 * @param topic the topic
+	 * @param path the file
+	 * @param metadata strings that travel with it (at most 64 entries of 1 KiB)
+	 * @return per receiving node, whether it stored the file and why not
+	 */
+	public CompletableFuture<FileTransferResult> pushFile(String topic, Path path, Map<String, String> metadata) {
+		return this.files.push(topic, path, metadata);
 	}
 
 	/** @param observer told about traffic, for metrics */
@@ -263,9 +307,10 @@ public final class ChaskiStreamer implements AutoCloseable {
 				this.rejectedIds.sum(), this.pool.size(), backlog, subscriberDrops);
 	}
 
-	/** Closes every subscription (waking their readers). The node is left running. */
+	/** Closes every subscription (waking their readers) and fails file transfers. The node is left running. */
 	@Override
 	public void close() {
+		this.files.close();
 		this.byTopic.values().forEach(list -> List.copyOf(list).forEach(ChaskiSubscription::close));
 		List.copyOf(this.everyTopic).forEach(ChaskiSubscription::close);
 	}

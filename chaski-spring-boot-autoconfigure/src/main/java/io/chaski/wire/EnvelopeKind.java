@@ -26,7 +26,19 @@ public enum EnvelopeKind {
 	 */
 	AUTH(7),
 	/** A topic message, relayed hop by hop. */
-	PUBLISH(16);
+	PUBLISH(16),
+	/** Offers a file to a peer: transfer id, name, size, SHA-256 and metadata (docs/files.md). */
+	FILE_START(80),
+	/** A piece of a file at an offset, sent only within the credit the receiver granted. */
+	FILE_CHUNK(81),
+	/** The sender sent every byte of a file; the receiver checks size and hash and answers with a result. */
+	FILE_END(82),
+	/** The receiver accepts (more of) a file: the offset it holds and the offset the sender may send up to. */
+	FILE_CREDIT(83),
+	/** The receiver's last word on a file: stored, refused or failed, with the reason. */
+	FILE_RESULT(84),
+	/** The sender gives a transfer up; the receiver deletes what it holds of it. */
+	FILE_CANCEL(85);
 
 	private static final EnvelopeKind[] BY_CODE = new EnvelopeKind[256];
 

@@ -1,0 +1,49 @@
+package io.chaski.files;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a node sends and receives files.
+ *
+ * @param enabled whether this node accepts files at all (off by default: every offer is refused)
+ * @param directory where received files go; created when needed
+ * @param maxSize largest file accepted, in bytes; larger offers are refused before anything is written
+ * @param overwrite whether a received file may replace an existing file of the same name
+ * @param chunkSize data bytes per chunk sent (kept below half the maximum frame)
+ * @param window bytes a receiver lets a sender have in flight per transfer: memory per transfer is bounded by it
+ * @param timeout how long either side waits for the other to make progress before the transfer fails
+ * @param maxTransfers most transfers this node receives at once (and most it sends at once); more are refused
+ * @param threads threads that read and write files, shared by every transfer
+ */
+public record FileSettings(boolean enabled, Path directory, long maxSize, boolean overwrite, int chunkSize,
+		int window, Duration timeout, int maxTransfers, int threads) {
+
+	/** Receiving off, {@code chaski-files} as the directory, 1 GiB maximum, 256 KiB chunks, a 4 MiB window. */
+	public static final FileSettings DEFAULTS = new FileSettings(false, Path.of("chaski-files"), 1L << 30, false,
+			256 * 1024, 4 * 1024 * 1024, Duration.ofSeconds(30), 16, 4);
+
+	/** Validates the components; see the record description. */
+	public FileSettings {
+		Objects.requireNonNull(directory, "directory");
+		Objects.requireNonNull(timeout, "timeout");
+		directory = directory.toAbsolutePath().normalize();
+		if (maxSize < 0 || chunkSize < 1 || window < chunkSize || timeout.isNegative() || timeout.isZero()
+				|| maxTransfers < 1 || threads < 1) {
+			throw new IllegalArgumentException("invalid file settings " + maxSize + "/" + chunkSize + "/" + window
+					+ "/" + timeout + "/" + maxTransfers + "/" + threads);
+		}
+	}
+
+	/**
+	 * @param value whether to accept files
+	 * @param where the receiving directory
+	 * @return these settings with receiving turned on or off, into that directory
+	 */
+	public FileSettings receiving(boolean value, Path where) {
+		return new FileSettings(value, where, this.maxSize, this.overwrite, this.chunkSize, this.window, this.timeout,
+				this.maxTransfers, this.threads);
+	}
+
+}

@@ -1,0 +1,198 @@
+package io.chaski.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+import io.chaski.node.Edge;
+
+/**
+ * A file this node sends to one peer: how far it has sent, how far the peer lets it send (credit), and the
+ * peer's answer to come. Chunks are read from the shared channel at their offsets, so several peers read one
+ * file independently; the pump runs on the file pool, one at a time per transfer.
+ */
+final class OutgoingTransfer {
+
+	private final long transferId;
+
+	/** The edge to the receiver; replaced when the link comes back after a loss. */
+	private volatile Edge to;
+
+	private final String topic;
+
+	private final String name;
+
+	/** The FILE_START payload, sent again on a resume. */
+	private final byte[] start;
+
+	private final long size;
+
+	private final FileChannel channel;
+
+	private final SerialWork work;
+
+	private final Instant started = Instant.now();
+
+	private final CompletableFuture<FileDelivery> delivery = new CompletableFuture<>();
+
+	/** Offset of the next chunk (pump only). */
+	private long sent;
+
+	private boolean endSent;
+
+	private volatile long limit;
+
+	/** Offset the receiver holds after a resume, for the pump to go back to; -1 when not resuming. */
+	private volatile long resumeFrom = -1;
+
+	/** Whether the link was lost and the transfer waits for the receiver to come back. */
+	private volatile boolean detached;
+
+	/** START was sent again after a link loss: the next credit says where to resume. */
+	private volatile boolean resuming;
+
+	private volatile long lastProgressNanos = System.nanoTime();
+
+	OutgoingTransfer(long transferId, Edge to, String topic, String name, long size, byte[] start,
+			FileChannel channel, SerialWork work) {
+		this.transferId = transferId;
+		this.to = to;
+		this.topic = topic;
+		this.name = name;
+		this.start = start;
+		this.size = size;
+		this.channel = channel;
+		this.work = work;
+	}
+
+	long transferId() {
+		return this.transferId;
+	}
+
+	String topic() {
+		return this.topic;
+	}
+
+	byte[] start() {
+		return this.start;
+	}
+
+	Edge to() {
+		return this.to;
+	}
+
+	SerialWork work() {
+		return this.work;
+	}
+
+	CompletableFuture<FileDelivery> delivery() {
+		return this.delivery;
+	}
+
+	long lastProgressNanos() {
+		return this.lastProgressNanos;
+	}
+
+	TransferInfo info() {
+		long sent = Math.min(this.sent, this.size);
+		return new TransferInfo(this.transferId, "out", this.to.nodeId(), this.name, this.size, sent,
+				FileTransfers.rate(sent, this.started), this.started);
+	}
+
+	boolean detached() {
+		return this.detached;
+	}
+
+	/** The link to the receiver was lost: pumping stops until it is back (or the timeout fails the transfer). */
+	void detach() {
+		this.detached = true;
+	}
+
+	/**
+	 * The receiver is linked again: what follows goes over the new edge, from the offset its next credit names.
+	 * @param edge the new edge
+	 */
+	void reattach(Edge edge) {
+		this.to = edge;
+		this.resuming = true;
+		this.detached = false;
+		this.lastProgressNanos = System.nanoTime();
+	}
+
+	/**
+	 * Takes a credit from the receiver (I/O thread).
+	 * @return whether it allows more than was allowed before
+	 */
+	boolean credit(FileMessages.Credit credit) {
+		this.lastProgressNanos = System.nanoTime();
+		if (this.resuming) {
+			// the first credit after a resume: what the receiver holds is where sending goes on
+			this.resuming = false;
+			this.resumeFrom = credit.acknowledged();
+			this.limit = credit.limit();
+			return true;
+		}
+		if (credit.limit() > this.limit) {
+			this.limit = credit.limit();
+			return true;
+		}
+		return false;
+	}
+
+	/** Something arrived from the receiver: it is alive. */
+	void progress() {
+		this.lastProgressNanos = System.nanoTime();
+	}
+
+	/**
+	 * Sends what the credit allows, then the end once every byte is out (file pool).
+	 * @param chunkSize data bytes per chunk
+	 * @param out sends an envelope to the peer, {@code false} if its queue refused
+	 * @return why sending failed, or {@code null}
+	 */
+	String pump(int chunkSize, ChunkSink out) throws IOException {
+		long from = this.resumeFrom;
+		if (from >= 0) {
+			this.resumeFrom = -1;
+			this.sent = Math.min(from, this.size);
+			this.endSent = false;
+		}
+		long until = Math.min(this.limit, this.size);
+		while (this.sent < until) {
+			int length = (int) Math.min(chunkSize, until - this.sent);
+			byte[] payload = FileMessages.chunk(this.transferId, this.sent, length);
+			ByteBuffer data = ByteBuffer.wrap(payload, FileMessages.CHUNK_HEADER_BYTES, length);
+			long position = this.sent;
+			while (data.hasRemaining()) {
+				int read = this.channel.read(data, position);
+				if (read < 0) {
+					return "the file shrank while it was sent";
+				}
+				position += read;
+			}
+			if (!out.chunk(payload, length)) {
+				return "the outbound queue to the peer stayed full";
+			}
+			this.sent += length;
+		}
+		if (this.sent == this.size && !this.endSent) {
+			this.endSent = true;
+			if (!out.end()) {
+				return "the outbound queue to the peer stayed full";
+			}
+		}
+		return null;
+	}
+
+	/** Where the pump sends. */
+	interface ChunkSink {
+
+		boolean chunk(byte[] payload, int dataLength);
+
+		boolean end();
+
+	}
+
+}

@@ -1,0 +1,191 @@
+package io.chaski.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import ch.qos.logback.classic.Level;
+import org.slf4j.LoggerFactory;
+
+import io.chaski.files.FileSettings;
+import io.chaski.files.FileTransferResult;
+import io.chaski.node.ChaskiNode;
+import io.chaski.streamer.ChaskiMessage;
+import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.ChaskiSubscription;
+import io.chaski.streamer.StreamerSettings;
+import io.chaski.wire.DefaultPayloadCodec;
+
+/**
+ * One large file between two nodes on loopback against raw bulk TCP on one loopback socket, in the same run: both
+ * hash with SHA-256 on each end and write the received bytes to disk. Also the heap used during the transfer and
+ * the latency of topic messages published on the same link meanwhile. Run it with the command in
+ * {@code docs/performance.md}. Arguments: {@code [megabytes, default 1024] [rounds, default 3]}.
+ */
+public final class FileBenchmark {
+
+	private static final int WRITE = 1 << 20;
+
+	private FileBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.chaski")).setLevel(Level.WARN);
+		long megabytes = (args.length > 0) ? Long.parseLong(args[0]) : 1024;
+		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
+		Path dir = Files.createTempDirectory("chaski-file-bench");
+		Path file = dir.resolve("big.bin");
+		write(file, megabytes << 20);
+		System.out.printf(Locale.ROOT, "Chaski file benchmark: %d MiB, %d rounds, %d cores, %s, max heap %d MiB%n",
+				megabytes, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+				Runtime.getRuntime().maxMemory() >> 20);
+		for (int round = 0; round < rounds; round++) {
+			double raw = rawTcp(file, dir.resolve("raw-copy.bin"));
+			double chaski = chaski(file, dir.resolve("inbox-" + round));
+			System.out.printf(Locale.ROOT, "round %d: raw TCP %.0f MiB/s, chaski %.0f MiB/s, ratio %.2f%n", round, raw,
+					chaski, chaski / raw);
+		}
+		try (var files = Files.walk(dir)) {
+			files.sorted((x, y) -> y.compareTo(x)).forEach(path -> path.toFile().delete());
+		}
+	}
+
+	/** Sender reads and hashes, writes 1 MiB at a time; receiver reads, hashes and writes to disk. */
+	private static double rawTcp(Path file, Path copy) throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+				try (Socket socket = server.accept(); InputStream in = socket.getInputStream();
+						OutputStream out = Files.newOutputStream(copy)) {
+					MessageDigest digest = MessageDigest.getInstance("SHA-256");
+					byte[] buffer = new byte[WRITE];
+					int read;
+					while ((read = in.read(buffer)) > 0) {
+						digest.update(buffer, 0, read);
+						out.write(buffer, 0, read);
+					}
+					return HexFormat.of().formatHex(digest.digest());
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			long start = System.nanoTime();
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+					InputStream in = Files.newInputStream(file); OutputStream out = socket.getOutputStream()) {
+				byte[] buffer = new byte[WRITE];
+				int read;
+				while ((read = in.readNBytes(buffer, 0, WRITE)) > 0) {
+					digest.update(buffer, 0, read);
+					out.write(buffer, 0, read);
+				}
+			}
+			String theirs = received.get(10, TimeUnit.MINUTES);
+			long nanos = System.nanoTime() - start;
+			if (!theirs.equals(HexFormat.of().formatHex(digest.digest()))) {
+				throw new IllegalStateException("raw copy differs");
+			}
+			Files.delete(copy);
+			return mibPerSecond(Files.size(file), nanos);
+		}
+	}
+
+	private static double chaski(Path file, Path inbox) throws Exception {
+		FileSettings settings = FileSettings.DEFAULTS.receiving(true, inbox);
+		try (ChaskiNode a = ChaskiNode.builder().name("bench-sender").build().start();
+				ChaskiNode b = ChaskiNode.builder().name("bench-receiver").subscriptions("files").build().start();
+				ChaskiStreamer sender = new ChaskiStreamer(a, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(),
+						settings.receiving(false, inbox));
+				ChaskiStreamer receiver = new ChaskiStreamer(b, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(),
+						settings)) {
+			ChaskiSubscription<byte[]> ticks = receiver.subscribe("ticks", byte[].class);
+			a.connect(b.address().hostAndPort()).get(10, TimeUnit.SECONDS);
+			while (a.peers().isEmpty() || !a.peers().get(0).subscriptions().contains("ticks")) {
+				Thread.onSpinWait();
+			}
+			MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+			System.gc();
+			long heapBefore = memory.getHeapMemoryUsage().getUsed();
+			AtomicLong heapMax = new AtomicLong(heapBefore);
+			AtomicBoolean running = new AtomicBoolean(true);
+			List<Long> latencies = new ArrayList<>();
+			Thread ticker = new Thread(() -> tick(sender, ticks, running, latencies, memory, heapMax));
+			long start = System.nanoTime();
+			CompletableFuture<FileTransferResult> push = sender.pushFile("files", file);
+			ticker.start();
+			FileTransferResult result = push.get(10, TimeUnit.MINUTES);
+			long nanos = System.nanoTime() - start;
+			running.set(false);
+			ticker.join();
+			if (!result.allStored()) {
+				throw new IllegalStateException("not stored: " + result);
+			}
+			latencies.sort(null);
+			System.out.printf(Locale.ROOT,
+					"  chaski: heap used %d MiB before, at most %d MiB during (both nodes, one JVM); %d topic "
+							+ "messages during the transfer, latency p50 %.2f ms, p99 %.2f ms%n",
+					heapBefore >> 20, heapMax.get() >> 20, latencies.size(),
+					latencies.isEmpty() ? 0 : latencies.get(latencies.size() / 2) / 1e6,
+					latencies.isEmpty() ? 0 : latencies.get(latencies.size() * 99 / 100) / 1e6);
+			Files.delete(inbox.resolve(file.getFileName()));
+			return mibPerSecond(Files.size(file), nanos);
+		}
+	}
+
+	/** A topic message every millisecond on the same link, timed from publish to poll; heap sampled meanwhile. */
+	private static void tick(ChaskiStreamer sender, ChaskiSubscription<byte[]> ticks, AtomicBoolean running,
+			List<Long> latencies, MemoryMXBean memory, AtomicLong heapMax) {
+		while (running.get()) {
+			long sent = System.nanoTime();
+			sender.publish("ticks", new byte[8]);
+			ChaskiMessage<byte[]> message;
+			try {
+				message = ticks.poll(Duration.ofSeconds(10));
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			if (message != null) {
+				latencies.add(System.nanoTime() - sent);
+			}
+			heapMax.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+			LockSupport.parkNanos(1_000_000);
+		}
+	}
+
+	private static void write(Path file, long size) throws IOException {
+		Random random = new Random(1);
+		byte[] block = new byte[WRITE];
+		random.nextBytes(block);
+		try (OutputStream out = Files.newOutputStream(file)) {
+			for (long left = size; left > 0; left -= block.length) {
+				block[0]++; // not all blocks alike
+				out.write(block, 0, (int) Math.min(block.length, left));
+			}
+		}
+	}
+
+	private static double mibPerSecond(long bytes, long nanos) {
+		return bytes / 1048576.0 / (nanos / 1e9);
+	}
+
+}
