@@ -3,6 +3,8 @@ package io.chaski.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -84,7 +86,14 @@ final class EntryStore implements AutoCloseable {
 		config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
 		// a read that turns into a write inside a transaction takes the write lock up front (no SQLITE_BUSY)
 		config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-		SQLiteDataSource sqlite = new SQLiteDataSource(config);
+		SQLiteDataSource sqlite = new SQLiteDataSource(config) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				return StatementCache.wrap(super.getConnection());
+			}
+
+		};
 		sqlite.setUrl("jdbc:sqlite:" + file);
 		HikariConfig pool = new HikariConfig();
 		pool.setDataSource(sqlite);

@@ -209,6 +209,7 @@ class ChaskiStorageTest {
 		JdbcTemplate jdbc = new JdbcTemplate(this.storage.store().dataSource());
 		assertThat(jdbc.queryForObject("PRAGMA journal_mode", String.class)).isEqualToIgnoringCase("wal");
 		assertThat(jdbc.queryForObject("PRAGMA busy_timeout", Integer.class)).isEqualTo(5000);
+		assertThat(jdbc.queryForObject("PRAGMA synchronous", Integer.class)).as("NORMAL").isEqualTo(1);
 
 		this.storage.put("kept", "v", Duration.ZERO);
 		this.storage.close();
