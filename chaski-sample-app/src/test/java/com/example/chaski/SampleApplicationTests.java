@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * The sample app over real HTTP: its node, its two demo sensors and the Actuator views of the mesh.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "chaski.node.port=0",
-		"chaski.keep-alive.interval=100ms", "sample.publish-interval=100ms" })
+		"chaski.keep-alive.interval=100ms", "sample.publish-interval=100ms",
+		"chaski.storage.path=target/chaski-data/sample-test.db" })
 @AutoConfigureTestRestTemplate
 class SampleApplicationTests {
 
@@ -98,6 +99,15 @@ class SampleApplicationTests {
 		ResponseEntity<String> response = this.http.getForEntity("/actuator/prometheus", String.class);
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		return response.getBody();
+	}
+
+	@Test
+	void theLatestReadingOfEachSensorIsServedFromStorage() {
+		String sensor = this.node.name() + "-sensor-1";
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(get("/readings/" + sensor)).containsEntry("sensor", sensor));
+		assertThat(this.http.getForEntity("/readings/nobody", String.class).getStatusCode())
+			.isEqualTo(HttpStatus.NOT_FOUND);
 	}
 
 	private Map<String, Object> get(String path) {

@@ -19,6 +19,7 @@ import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
 import io.chaski.node.PeerInfo;
+import io.chaski.storage.ChaskiStorage;
 import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
@@ -37,15 +38,20 @@ public class ChaskiEndpoint {
 
 	private final ObjectProvider<ChaskiListenerRegistry> listeners;
 
+	private final ObjectProvider<ChaskiStorage> storage;
+
 	/**
 	 * @param node the node
 	 * @param streamer its streamer (the pool limits are read from it)
 	 * @param listeners the listeners, if any
+	 * @param storage the node's storage, if enabled
 	 */
-	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners) {
+	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners,
+			ObjectProvider<ChaskiStorage> storage) {
 		this.node = node;
 		this.streamer = streamer;
 		this.listeners = listeners;
+		this.storage = storage;
 	}
 
 	/** @return a snapshot of the node */
@@ -71,7 +77,8 @@ public class ChaskiEndpoint {
 						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
 						traffic.evictedPendingConnections(), traffic.refusedConnections(),
 						traffic.authenticationFailures(), traffic.peerLimitRefusals(), traffic.reconnects()),
-				containers.stream().map(ListenerReport::of).toList(), this.streamer.files().active());
+				containers.stream().map(ListenerReport::of).toList(), this.streamer.files().active(),
+				this.storage.stream().findFirst().map(StorageReport::of).orElse(null));
 	}
 
 	/**
@@ -84,9 +91,11 @@ public class ChaskiEndpoint {
 	 * @param traffic message and byte counters
 	 * @param listeners listeners with their counters
 	 * @param transfers files being sent or received, with progress and rate
+	 * @param storage the node's storage, {@code null} when chaski.storage.enabled is off
 	 */
 	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
-			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, List<TransferInfo> transfers) {
+			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, List<TransferInfo> transfers,
+			StorageReport storage) {
 	}
 
 	/**

@@ -22,6 +22,7 @@ import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
 import io.chaski.security.ClusterSecret;
+import io.chaski.storage.StorageSettings;
 import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
 import io.chaski.transport.TransportMode;
@@ -43,6 +44,7 @@ import io.chaski.transport.TransportMode;
  * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type)
  * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
  * @param files Files pushed to this node and from it (ChaskiStreamer.pushFile).
+ * @param storage Key/value storage of this node (ChaskiStorage) in its own SQLite file.
  */
 @ConfigurationProperties("chaski")
 @Validated
@@ -51,7 +53,8 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		@Valid @DefaultValue KeepAlive keepAlive, @Valid @DefaultValue Reconnect reconnect,
 		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
 		@Valid @DefaultValue Listener listener, @Valid @DefaultValue Security security,
-		Map<String, @Valid Binding> bindings, @Valid @DefaultValue Files files) {
+		Map<String, @Valid Binding> bindings, @Valid @DefaultValue Files files,
+		@Valid @DefaultValue Storage storage) {
 
 	/** Validates the components; see the record description. */
 	public ChaskiProperties {
@@ -366,6 +369,53 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 					"chaski.files.chunk-size", "must be between 4KB and 16MB");
 			PropertyChecks.require(window.toBytes() >= chunkSize.toBytes() && window.toBytes() <= Integer.MAX_VALUE,
 					"chaski.files.window", "must be at least the chunk size and below 2GB");
+		}
+
+	}
+
+	/**
+	 * Key/value storage of this node (ChaskiStorage) in its own SQLite file, beside (never instead of) the
+	 * application's own database.
+	 *
+	 * @param enabled Whether the ChaskiStorage bean is created.
+	 * @param path The SQLite file; defaults to chaski-data/NODE-NAME.db under the working directory.
+	 * @param defaultTtl Time to live of put(key, value); 0 keeps values until they are deleted.
+	 * @param fetchTimeout How long fetch and claim wait for the peers' answers.
+	 * @param busyTimeout How long SQLite waits for a lock held by another process (a backup, a CLI).
+	 * @param purgeInterval Time between sweeps that delete expired keys; 0 disables the sweep (reads still delete
+	 * the expired keys they meet).
+	 * @param maxKeyLength Longest key, in characters.
+	 * @param maxValueSize Largest value once encoded; peers can fetch it only if it fits a frame
+	 * (chaski.transport.max-frame-size).
+	 * @param maxPendingRequests Most fetches and claims this node waits for at once, and most keys it holds for
+	 * claimers at once.
+	 * @param requestQueueCapacity Most peer storage requests queued for the storage threads; more are dropped and
+	 * counted (the asker times out).
+	 */
+	public record Storage(@DefaultValue("false") boolean enabled, Path path, @DefaultValue("1h") Duration defaultTtl,
+			@DefaultValue("2s") Duration fetchTimeout, @DefaultValue("5s") Duration busyTimeout,
+			@DefaultValue("1m") Duration purgeInterval, @DefaultValue("512") @Min(1) int maxKeyLength,
+			@DefaultValue("1MB") DataSize maxValueSize, @DefaultValue("1024") @Min(1) int maxPendingRequests,
+			@DefaultValue("1024") @Min(1) int requestQueueCapacity) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Storage {
+			PropertyChecks.require(maxValueSize.toBytes() >= 1 && maxValueSize.toBytes() <= Integer.MAX_VALUE,
+					"chaski.storage.max-value-size", "must be 1B..2GB");
+			PropertyChecks.require(!fetchTimeout.isNegative() && !fetchTimeout.isZero(),
+					"chaski.storage.fetch-timeout", "must be positive");
+		}
+
+		/**
+		 * @param nodeName the node's name, which names the default file
+		 * @return the engine's settings
+		 */
+		StorageSettings settings(String nodeName) {
+			Path file = (this.path != null) ? this.path
+					: Path.of("chaski-data", nodeName.replaceAll("[^A-Za-z0-9._-]", "_") + ".db");
+			return new StorageSettings(file, this.defaultTtl, this.fetchTimeout, this.busyTimeout, this.purgeInterval,
+					this.maxKeyLength, (int) this.maxValueSize.toBytes(), this.maxPendingRequests,
+					this.requestQueueCapacity);
 		}
 
 	}

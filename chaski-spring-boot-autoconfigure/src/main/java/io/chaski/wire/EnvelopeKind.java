@@ -27,6 +27,20 @@ public enum EnvelopeKind {
 	AUTH(7),
 	/** A topic message, relayed hop by hop. */
 	PUBLISH(16),
+	/** Storage: asks a peer for a key's value (correlation id, key). */
+	STORAGE_FETCH(64),
+	/** Storage: answers {@link #STORAGE_FETCH} with the value and its remaining time to live, or "not here". */
+	STORAGE_FETCH_REPLY(65),
+	/** Storage: asks a peer to hold a key for this claimer (correlation id, key). */
+	STORAGE_CLAIM(66),
+	/** Storage: answers {@link #STORAGE_CLAIM}: the key is held for the claimer, or not available. */
+	STORAGE_CLAIM_OFFER(67),
+	/** Storage: the claimer takes the key a {@link #STORAGE_CLAIM_OFFER} held for it. */
+	STORAGE_CLAIM_ACCEPT(68),
+	/** Storage: the claimer does not want the key held for it (another holder won). */
+	STORAGE_CLAIM_RELEASE(69),
+	/** Storage: answers {@link #STORAGE_CLAIM_ACCEPT} with the value, deleted at the holder, or "gone". */
+	STORAGE_CLAIM_DONE(70),
 	/** Offers a file to a peer: transfer id, name, size, SHA-256 and metadata (docs/files.md). */
 	FILE_START(80),
 	/** A piece of a file at an offset, sent only within the credit the receiver granted. */

@@ -25,7 +25,7 @@ class ConfigurationMetadataTests {
 
 	/** Properties whose default is computed at startup (or that have none): their descriptions say so. */
 	private static final Set<String> NO_STATIC_DEFAULT = Set.of("chaski.node.name", "chaski.node.advertised-host", "chaski.security.cluster-secret",
-			"chaski.bindings");
+			"chaski.bindings", "chaski.storage.path");
 
 	private static final Pattern TABLE_ROW = Pattern
 		.compile("(?m)^\\| `((?:chaski|management)\\.[a-z.<>-]+)` \\|([^|]*)\\|");

@@ -1,0 +1,338 @@
+package io.chaski.storage;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.chaski.node.ChaskiNode;
+import io.chaski.storage.StorageStats.Operation;
+import io.chaski.storage.StorageStats.Outcome;
+import io.chaski.support.IoThreads;
+import io.chaski.wire.EncodedPayload;
+import io.chaski.wire.PayloadCodec;
+import io.chaski.wire.PayloadCodecException;
+
+/**
+ * Key/value storage of one node in its own SQLite file, with a time to live per key, that the node's peers can
+ * ask for: {@link #fetch} copies a key from whoever has it, {@link #claim} takes it from whoever has it so that
+ * at most one claimer gets it. Values go through the node's {@link PayloadCodec} ({@code byte[]} and
+ * {@code String} as they are, objects as JSON by default).
+ * <p>
+ * Expired keys are invisible at once, deleted when read and by a periodic sweep. Thread-safe.
+ */
+public final class ChaskiStorage implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ChaskiStorage.class);
+
+	private final StorageSettings settings;
+
+	private final PayloadCodec codec;
+
+	private final Clock clock;
+
+	private final StorageStats stats = new StorageStats();
+
+	private final EntryStore store;
+
+	private final ScheduledExecutorService timer;
+
+	private final StoragePeers peers;
+
+	private ChaskiStorage(ChaskiNode node, StorageSettings settings, PayloadCodec codec, Clock clock) {
+		this.settings = settings;
+		this.codec = codec;
+		this.clock = clock;
+		this.store = new EntryStore(settings.file(), settings.busyTimeout());
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+				IoThreads.factory("chaski-storage-timer-" + node.name() + "-"));
+		executor.setRemoveOnCancelPolicy(true);
+		this.timer = executor;
+		this.peers = new StoragePeers(node, this.store, settings, this.stats, clock, this.timer, this::keep);
+		long sweep = settings.purgeInterval().toMillis();
+		if (sweep > 0) {
+			this.timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+		}
+		log.info("Storage of node {} in {}", node.name(), this.store.file());
+	}
+
+	/**
+	 * Opens (or creates) the storage file and starts answering the node's peers.
+	 * @param node the node whose peers may fetch and claim keys; it may be started later
+	 * @param settings where and how
+	 * @param codec turns values into bytes and back
+	 * @param clock the time that decides expiry (a fixed or moving clock in tests)
+	 * @return the storage; close it to release the file
+	 * @throws ChaskiStorageException if the file cannot be opened as a SQLite database
+	 */
+	public static ChaskiStorage open(ChaskiNode node, StorageSettings settings, PayloadCodec codec, Clock clock) {
+		return new ChaskiStorage(Objects.requireNonNull(node, "node"), Objects.requireNonNull(settings, "settings"),
+				Objects.requireNonNull(codec, "codec"), Objects.requireNonNull(clock, "clock"));
+	}
+
+	// ------------------------------------------------------------------ local
+
+	/**
+	 * Stores a value for the default time to live ({@code chaski.storage.default-ttl}).
+	 * @param key 1 to {@code max-key-length} characters
+	 * @param value the value, not {@code null}
+	 * @throws ChaskiStorageException if the key or the encoded value is over its limit
+	 */
+	public void put(String key, Object value) {
+		put(key, value, this.settings.defaultTtl());
+	}
+
+	/**
+	 * Stores a value, replacing any before it. Once this returns the value is in the file's write-ahead log:
+	 * it survives a crash of this process.
+	 * @param key 1 to {@code max-key-length} characters
+	 * @param value the value, not {@code null}
+	 * @param ttl how long it lives; zero means no expiry
+	 * @throws ChaskiStorageException if the key or the encoded value is over its limit
+	 */
+	public void put(String key, Object value, Duration ttl) {
+		checkKey(key);
+		Objects.requireNonNull(value, "value");
+		if (ttl == null || ttl.isNegative()) {
+			throw new IllegalArgumentException("ttl must be zero (no expiry) or more, not " + ttl);
+		}
+		EncodedPayload encoded = this.codec.encode(value);
+		if (encoded.bytes().length > this.settings.maxValueBytes()) {
+			throw new ChaskiStorageException("value of key '" + key + "' is " + encoded.bytes().length
+					+ " bytes encoded, more than " + this.settings.maxValueBytes()
+					+ " (chaski.storage.max-value-size)");
+		}
+		write(new StorageEntry(key, encoded.bytes(), encoded.contentType(), expiresAt(ttl)));
+	}
+
+	private long expiresAt(Duration ttl) {
+		if (ttl.isZero()) {
+			return 0;
+		}
+		long now = this.clock.millis();
+		long millis = Math.max(1, (ttl.getSeconds() > Long.MAX_VALUE / 1000) ? Long.MAX_VALUE : ttl.toMillis());
+		return (millis > Long.MAX_VALUE - now) ? Long.MAX_VALUE : now + millis;
+	}
+
+	private void write(StorageEntry entry) {
+		this.store.rows().upsert(entry.key(), entry.value(), entry.contentType(), entry.expiresAt());
+		this.stats.count(Operation.PUT);
+	}
+
+	/**
+	 * @param key the key
+	 * @param type the type to read the value as
+	 * @param <T> that type
+	 * @return the value, empty if absent or expired
+	 * @throws ChaskiStorageException if the stored value cannot be read as {@code type}
+	 */
+	public <T> Optional<T> get(String key, Class<T> type) {
+		checkKey(key);
+		this.stats.count(Operation.GET);
+		return this.store.findLive(key, this.clock.millis()).map(entry -> decode(entry, type));
+	}
+
+	/**
+	 * Reads and deletes a value atomically: of concurrent takes (on this node or by {@link #claim} from peers), at
+	 * most one gets it.
+	 * @param key the key
+	 * @param type the type to read the value as
+	 * @param <T> that type
+	 * @return the value, empty if absent or expired
+	 * @throws ChaskiStorageException if the stored value cannot be read as {@code type} (it is deleted all the same)
+	 */
+	public <T> Optional<T> take(String key, Class<T> type) {
+		checkKey(key);
+		this.stats.count(Operation.TAKE);
+		return this.store.take(key, this.clock.millis()).map(entry -> decode(entry, type));
+	}
+
+	/**
+	 * @param key the key
+	 * @return whether there was a value (expired or not)
+	 */
+	public boolean delete(String key) {
+		checkKey(key);
+		this.stats.count(Operation.DELETE);
+		return this.store.rows().deleteKey(key) > 0;
+	}
+
+	/**
+	 * @param key the key
+	 * @return whether a value that has not expired is stored under it
+	 */
+	public boolean contains(String key) {
+		checkKey(key);
+		this.stats.count(Operation.GET);
+		return this.store.findLive(key, this.clock.millis()).isPresent();
+	}
+
+	/**
+	 * @param prefix the start of the keys wanted, matched exactly (case-sensitive); empty for every key
+	 * @return the keys that have not expired, sorted
+	 */
+	public List<String> keys(String prefix) {
+		Objects.requireNonNull(prefix, "prefix");
+		this.stats.count(Operation.KEYS);
+		return this.store.rows().findLiveKeys(prefix, this.clock.millis());
+	}
+
+	/** Deletes every key of this node. */
+	public void clear() {
+		this.stats.count(Operation.CLEAR);
+		this.store.rows().deleteAll();
+	}
+
+	// ------------------------------------------------------------------ peers
+
+	/**
+	 * Gets a value from this node, else from the first peer that has it; a value found at a peer is kept here
+	 * with the time to live it had left there.
+	 * @param key the key
+	 * @param type the type to read the value as
+	 * @param <T> that type
+	 * @return the value; empty when nobody has it (known when every peer said no, at the latest after
+	 * {@code chaski.storage.fetch-timeout})
+	 */
+	public <T> CompletableFuture<Optional<T>> fetch(String key, Class<T> type) {
+		checkKey(key);
+		Optional<StorageEntry> local = this.store.findLive(key, this.clock.millis());
+		if (local.isPresent()) {
+			this.stats.fetched(Outcome.LOCAL);
+			return CompletableFuture.completedFuture(local.map(entry -> decode(entry, type)));
+		}
+		return this.peers.fetch(key).thenApply(found -> {
+			this.stats.fetched(found.isPresent() ? Outcome.PEER : Outcome.MISS);
+			found.ifPresent(this::keep);
+			return found.map(entry -> decode(entry, type));
+		});
+	}
+
+	/**
+	 * Takes a value from this node, else from one peer that has it: the holder keeps the key for this claimer
+	 * only, and deletes it only once the claimer accepted it. Of concurrent claimers in the mesh at most one gets
+	 * the value. If the answer is lost after the holder deleted it, the value is lost (at most once); if it comes
+	 * after the timeout it is stored here.
+	 * @param key the key
+	 * @param type the type to read the value as
+	 * @param <T> that type
+	 * @return the value; empty when nobody could give it within {@code chaski.storage.fetch-timeout}
+	 */
+	public <T> CompletableFuture<Optional<T>> claim(String key, Class<T> type) {
+		checkKey(key);
+		Optional<StorageEntry> local = this.store.take(key, this.clock.millis());
+		if (local.isPresent()) {
+			this.stats.claimed(Outcome.LOCAL);
+			return CompletableFuture.completedFuture(local.map(entry -> decode(entry, type)));
+		}
+		return this.peers.claim(key).thenApply(found -> {
+			this.stats.claimed(found.isPresent() ? Outcome.PEER : Outcome.MISS);
+			return found.map(entry -> decode(entry, type));
+		});
+	}
+
+	private void keep(StorageEntry entry) {
+		write(entry);
+	}
+
+	// ------------------------------------------------------------------ housekeeping and state
+
+	/**
+	 * Deletes every expired row now (the periodic sweep does the same).
+	 * @return how many rows went
+	 */
+	public int purgeExpired() {
+		int rows = this.store.rows().deleteExpired(this.clock.millis());
+		this.stats.purged(rows);
+		return rows;
+	}
+
+	private void sweep() {
+		try {
+			purgeExpired();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Storage sweep of {} failed: {}", this.store.file(), ex.toString());
+		}
+	}
+
+	/** @return how many keys have not expired */
+	public long size() {
+		return this.store.rows().countLive(this.clock.millis());
+	}
+
+	/** @return the SQLite file */
+	public Path file() {
+		return this.store.file();
+	}
+
+	/** @return bytes on disk: the file and its write-ahead log */
+	public long fileBytes() {
+		return this.store.fileBytes();
+	}
+
+	/** @return whether the database answers a query */
+	public boolean isReachable() {
+		return this.store.isReachable();
+	}
+
+	/** @return fetches and claims this node waits for */
+	public int pendingRequests() {
+		return this.peers.pendingRequests();
+	}
+
+	/** @return the file's store, for tests in this package */
+	EntryStore store() {
+		return this.store;
+	}
+
+	/** @return counters */
+	public StorageStats stats() {
+		return this.stats;
+	}
+
+	/** @return the settings it was opened with */
+	public StorageSettings settings() {
+		return this.settings;
+	}
+
+	/** Stops answering peers and closes the file. */
+	@Override
+	public void close() {
+		this.timer.shutdownNow();
+		this.peers.close();
+		this.store.close();
+	}
+
+	private void checkKey(String key) {
+		if (key == null || key.isEmpty()) {
+			throw new IllegalArgumentException("key must not be null or empty");
+		}
+		if (key.length() > this.settings.maxKeyLength()) {
+			throw new ChaskiStorageException("key of " + key.length() + " characters is longer than "
+					+ this.settings.maxKeyLength() + " (chaski.storage.max-key-length): '" + key.substring(0, Math.min(32, key.length()))
+					+ "...'");
+		}
+	}
+
+	private <T> T decode(StorageEntry entry, Class<T> type) {
+		try {
+			return this.codec.decode(entry.value(), entry.contentType(), type);
+		}
+		catch (PayloadCodecException ex) {
+			throw new ChaskiStorageException("stored value of key '" + entry.key() + "' (" + entry.value().length
+					+ " bytes, " + ((entry.contentType() != null) ? entry.contentType() : "raw bytes")
+					+ ") cannot be read as " + type.getName() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,212 @@
+package io.chaski.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.jdbc.core.convert.DataAccessStrategy;
+import org.springframework.data.jdbc.core.convert.DelegatingDataAccessStrategy;
+import org.springframework.data.jdbc.core.convert.JdbcConverter;
+import org.springframework.data.jdbc.core.convert.JdbcCustomConversions;
+import org.springframework.data.jdbc.core.convert.QueryMappingConfiguration;
+import org.springframework.data.jdbc.core.mapping.JdbcMappingContext;
+import org.springframework.data.jdbc.repository.config.JdbcConfiguration;
+import org.springframework.data.jdbc.repository.support.JdbcRepositoryFactory;
+import org.springframework.data.relational.RelationalManagedTypes;
+import org.springframework.data.relational.core.mapping.DefaultNamingStrategy;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The SQLite file of one node, through Chaski's own DataSource, JDBC template, transaction manager and Spring
+ * Data JDBC repository: none of them is a bean, so an application's own database is never touched. One pooled
+ * connection makes this process's single writer; WAL lets other readers (a backup, the CLI) run beside it, and
+ * the busy timeout covers another process holding the lock briefly.
+ */
+final class EntryStore implements AutoCloseable {
+
+	private static final String SCHEMA = "CREATE TABLE IF NOT EXISTS chaski_entry (entry_key TEXT NOT NULL PRIMARY KEY, "
+			+ "entry_value BLOB NOT NULL, content_type TEXT, expires_at INTEGER NOT NULL DEFAULT 0)";
+
+	private static final String EXPIRY_INDEX = "CREATE INDEX IF NOT EXISTS chaski_entry_expiry "
+			+ "ON chaski_entry (expires_at) WHERE expires_at <> 0";
+
+	private final Path file;
+
+	private final HikariDataSource dataSource;
+
+	private final StorageEntryRepository repository;
+
+	private final TransactionTemplate transactions;
+
+	EntryStore(Path file, Duration busyTimeout) {
+		this.file = file.toAbsolutePath();
+		this.dataSource = open(this.file, busyTimeout);
+		try {
+			JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+			jdbc.execute(SCHEMA);
+			jdbc.execute(EXPIRY_INDEX);
+			this.repository = repository(new NamedParameterJdbcTemplate(jdbc));
+			this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		}
+		catch (DataAccessException ex) {
+			this.dataSource.close();
+			throw new ChaskiStorageException("Cannot open storage file " + this.file + ": " + rootMessage(ex), ex);
+		}
+	}
+
+	private static HikariDataSource open(Path file, Duration busyTimeout) {
+		try {
+			Path directory = file.getParent();
+			if (directory != null) {
+				Files.createDirectories(directory);
+			}
+		}
+		catch (IOException ex) {
+			throw new ChaskiStorageException("Cannot create the directory of storage file " + file + ": " + ex, ex);
+		}
+		SQLiteConfig config = new SQLiteConfig();
+		config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+		// NORMAL in WAL mode loses nothing when the process dies; only a power cut can cost the last commits
+		config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+		config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+		// a read that turns into a write inside a transaction takes the write lock up front (no SQLITE_BUSY)
+		config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+		SQLiteDataSource sqlite = new SQLiteDataSource(config) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				return StatementCache.wrap(super.getConnection());
+			}
+
+		};
+		sqlite.setUrl("jdbc:sqlite:" + file);
+		HikariConfig pool = new HikariConfig();
+		pool.setDataSource(sqlite);
+		pool.setMaximumPoolSize(1);
+		pool.setMinimumIdle(1);
+		pool.setPoolName("chaski-storage");
+		pool.setRegisterMbeans(false);
+		try {
+			return new HikariDataSource(pool);
+		}
+		catch (RuntimeException ex) {
+			throw new ChaskiStorageException("Cannot open storage file " + file + ": " + rootMessage(ex), ex);
+		}
+	}
+
+	private static StorageEntryRepository repository(NamedParameterJdbcTemplate operations) {
+		SqliteDialect dialect = SqliteDialect.INSTANCE;
+		JdbcCustomConversions conversions = JdbcConfiguration.createCustomConversions(dialect, List.of());
+		JdbcMappingContext context = JdbcConfiguration.createMappingContext(
+				RelationalManagedTypes.from(StorageEntry.class), conversions, DefaultNamingStrategy.INSTANCE);
+		// the converter resolves relations through the access strategy, which needs the converter: tie the knot
+		DelegatingDataAccessStrategy relations = new DelegatingDataAccessStrategy();
+		JdbcConverter converter = JdbcConfiguration.createConverter(context, operations, relations, conversions,
+				dialect);
+		DataAccessStrategy access = JdbcConfiguration.createDataAccessStrategy(operations, converter,
+				QueryMappingConfiguration.EMPTY, dialect);
+		relations.setDelegate(access);
+		JdbcRepositoryFactory factory = new JdbcRepositoryFactory(access, context, converter, dialect, event -> {
+		}, operations);
+		return factory.getRepository(StorageEntryRepository.class);
+	}
+
+	/** @return the repository, for single statements */
+	StorageEntryRepository rows() {
+		return this.repository;
+	}
+
+	/**
+	 * @param key a key
+	 * @param now epoch milliseconds
+	 * @return the row if it exists and has not expired; an expired row is deleted on the way
+	 */
+	Optional<StorageEntry> findLive(String key, long now) {
+		Optional<StorageEntry> entry = this.repository.findById(key);
+		if (entry.isPresent() && entry.get().expiredAt(now)) {
+			this.repository.deleteIfExpired(key, now);
+			return Optional.empty();
+		}
+		return entry;
+	}
+
+	/**
+	 * Reads and deletes a row in one transaction: of two concurrent takes, one gets it.
+	 * @param key a key
+	 * @param now epoch milliseconds
+	 * @return the row, if it existed and had not expired
+	 */
+	Optional<StorageEntry> take(String key, long now) {
+		return this.transactions.execute(status -> {
+			Optional<StorageEntry> entry = this.repository.findById(key);
+			if (entry.isPresent()) {
+				this.repository.deleteKey(key);
+			}
+			return entry.filter(row -> !row.expiredAt(now));
+		});
+	}
+
+	/** @return the size of the database file and its write-ahead log, in bytes */
+	long fileBytes() {
+		return size(this.file) + size(this.file.resolveSibling(this.file.getFileName() + "-wal"));
+	}
+
+	private static long size(Path path) {
+		try {
+			return Files.exists(path) ? Files.size(path) : 0;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	/** @return whether the database answers a query */
+	boolean isReachable() {
+		try {
+			new JdbcTemplate(this.dataSource).queryForObject("SELECT 1", Integer.class);
+			return true;
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
+	}
+
+	/** @return the file, absolute */
+	Path file() {
+		return this.file;
+	}
+
+	/** @return the data source, for tests that inspect the pragmas */
+	DataSource dataSource() {
+		return this.dataSource;
+	}
+
+	@Override
+	public void close() {
+		this.dataSource.close();
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getMessage();
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.chaski.storage;
+
+import java.util.List;
+
+import org.springframework.data.jdbc.repository.query.Modifying;
+import org.springframework.data.jdbc.repository.query.Query;
+import org.springframework.data.repository.ListCrudRepository;
+
+/** Chaski's own Spring Data JDBC repository of {@link StorageEntry} rows, never exposed as a bean. */
+interface StorageEntryRepository extends ListCrudRepository<StorageEntry, String> {
+
+	/** Inserts or replaces a row in one statement (a plain save would have to guess insert or update). */
+	@Modifying
+	@Query("INSERT INTO chaski_entry (entry_key, entry_value, content_type, expires_at) "
+			+ "VALUES (:key, :value, :contentType, :expiresAt) ON CONFLICT (entry_key) DO UPDATE SET "
+			+ "entry_value = excluded.entry_value, content_type = excluded.content_type, "
+			+ "expires_at = excluded.expires_at")
+	int upsert(String key, byte[] value, String contentType, long expiresAt);
+
+	/** Deletes a row, whatever its expiry; returns how many went (0 or 1). */
+	@Modifying
+	@Query("DELETE FROM chaski_entry WHERE entry_key = :key")
+	int deleteKey(String key);
+
+	/** Deletes a row only if it has expired at {@code now} (a concurrent put may have renewed it). */
+	@Modifying
+	@Query("DELETE FROM chaski_entry WHERE entry_key = :key AND expires_at <> 0 AND expires_at <= :now")
+	int deleteIfExpired(String key, long now);
+
+	/** Deletes every expired row. */
+	@Modifying
+	@Query("DELETE FROM chaski_entry WHERE expires_at <> 0 AND expires_at <= :now")
+	int deleteExpired(long now);
+
+	// substr, not LIKE: SQLite's LIKE ignores ASCII case and would need escaping for % and _
+	@Query("SELECT entry_key FROM chaski_entry WHERE substr(entry_key, 1, length(:prefix)) = :prefix "
+			+ "AND (expires_at = 0 OR expires_at > :now) ORDER BY entry_key")
+	List<String> findLiveKeys(String prefix, long now);
+
+	@Query("SELECT COUNT(*) FROM chaski_entry WHERE expires_at = 0 OR expires_at > :now")
+	long countLive(long now);
+
+}
