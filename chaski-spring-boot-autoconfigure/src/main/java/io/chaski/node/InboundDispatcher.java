@@ -79,7 +79,17 @@ final class InboundDispatcher {
 		}
 		finally {
 			endOfFrame(connection);
+			markData(state);
 		}
+	}
+
+	/** Once per frame rather than per envelope: a clock read costs as much as routing a small message. */
+	private static void markData(ConnectionState state) {
+		Edge edge = state.edge;
+		if (state.dataInFrame && edge != null) {
+			edge.markData();
+		}
+		state.dataInFrame = false;
 	}
 
 	/** What was accepted before a fault still goes out. */
@@ -127,7 +137,7 @@ final class InboundDispatcher {
 					ControlPayloads.readSubscriptions(envelope.payload()));
 			default -> {
 				EnvelopeHandler handler = this.handlers.get(envelope.kind());
-				edge.markData();
+				state.dataInFrame = true;
 				if (handler != null) {
 					handler.handle(edge, envelope);
 				}

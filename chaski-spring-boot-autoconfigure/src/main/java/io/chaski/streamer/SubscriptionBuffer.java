@@ -20,6 +20,9 @@ import io.chaski.wire.Envelope;
  */
 final class SubscriptionBuffer {
 
+	/** How often an empty buffer's reader yields its core before it parks. */
+	private static final int YIELDS_BEFORE_WAIT = 8;
+
 	private final Envelope[] ring;
 
 	private final DeliveryPolicy policy;
@@ -96,7 +99,7 @@ final class SubscriptionBuffer {
 						continue;
 					}
 				}
-				this.ring[(this.head + this.size) % this.ring.length] = envelopes.get(i);
+				this.ring[wrap(this.head + this.size)] = envelopes.get(i);
 				this.size++;
 			}
 			this.notEmpty.signal();
@@ -144,8 +147,13 @@ final class SubscriptionBuffer {
 
 	private void removeOldest() {
 		this.ring[this.head] = null;
-		this.head = (this.head + 1) % this.ring.length;
+		this.head = wrap(this.head + 1);
 		this.size--;
+	}
+
+	/** An index past the end of the ring, back into it: a compare instead of a division per message. */
+	private int wrap(int index) {
+		return (index >= this.ring.length) ? index - this.ring.length : index;
 	}
 
 	/**
@@ -163,9 +171,18 @@ final class SubscriptionBuffer {
 			this.inReader = 0;
 			signalProducers();
 			long remaining = timeoutNanos;
+			int yields = YIELDS_BEFORE_WAIT;
 			while (this.size == 0) {
 				if (remaining <= 0) {
 					return 0;
+				}
+				if (yields-- > 0) {
+					// the buffer usually fills again within microseconds while messages flow: giving the core away
+					// a few times before parking spares the producer an unpark (a system call) per message
+					this.lock.unlock();
+					Thread.yield();
+					this.lock.lock(); // not interruptibly: the finally below unlocks; awaitNanos sees an interrupt
+					continue;
 				}
 				remaining = this.notEmpty.awaitNanos(remaining);
 			}

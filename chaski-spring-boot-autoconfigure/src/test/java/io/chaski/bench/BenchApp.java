@@ -14,6 +14,7 @@ import io.chaski.streamer.ChaskiStreamer;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -43,6 +44,7 @@ public class BenchApp {
 		String[] springArgs = Arrays.copyOfRange(args, role.equals("publisher") ? 3 : 2, args.length);
 		SpringApplication application = new SpringApplication(BenchApp.class);
 		application.setLogStartupInfo(false);
+		System.setProperty("bench.role", role);
 		if (role.equals("consumer")) {
 			System.setProperty("bench.messages", String.valueOf(messages));
 			try (ConfigurableApplicationContext context = application.run(springArgs)) {
@@ -85,7 +87,9 @@ public class BenchApp {
 		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f%n", messages - failed, failed, seconds);
 	}
 
+	/** Only the consumer listens: a publisher subscribed to its own topic would count (and pay for) each message too. */
 	@Bean
+	@ConditionalOnProperty(name = "bench.role", havingValue = "consumer")
 	Counter counter() {
 		return new Counter();
 	}
