@@ -20,9 +20,6 @@ import io.chaski.wire.Envelope;
  */
 final class SubscriptionBuffer {
 
-	/** How often an empty buffer's reader yields its core before it parks. */
-	private static final int YIELDS_BEFORE_WAIT = 8;
-
 	private final Envelope[] ring;
 
 	private final DeliveryPolicy policy;
@@ -171,18 +168,9 @@ final class SubscriptionBuffer {
 			this.inReader = 0;
 			signalProducers();
 			long remaining = timeoutNanos;
-			int yields = YIELDS_BEFORE_WAIT;
 			while (this.size == 0) {
 				if (remaining <= 0) {
 					return 0;
-				}
-				if (yields-- > 0) {
-					// the buffer usually fills again within microseconds while messages flow: giving the core away
-					// a few times before parking spares the producer an unpark (a system call) per message
-					this.lock.unlock();
-					Thread.yield();
-					this.lock.lock(); // not interruptibly: the finally below unlocks; awaitNanos sees an interrupt
-					continue;
 				}
 				remaining = this.notEmpty.awaitNanos(remaining);
 			}
