@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import javax.management.ObjectName;
+
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.streamer.ChaskiStreamer;
@@ -64,7 +66,7 @@ public final class HubBenchmark {
 				System.out.printf(Locale.ROOT,
 						"fan-out      : %,d deliveries in %.2f s = %,.0f deliveries/s (publish loop %.2f s); peers: %s%n",
 						(long) peers * messages, seconds, peers * (double) messages / seconds, publishSeconds, done);
-				System.out.println("after        : " + footprint() + ", peers still connected " + hub.peers().size());
+				System.out.println("after        : " + footprint());
 			}
 			finally {
 				process.destroyForcibly();
@@ -92,17 +94,24 @@ public final class HubBenchmark {
 		throw new IllegalStateException("the peers' process ended before " + prefix);
 	}
 
-	/** Threads (platform threads the JVM reports), heap used after a GC, and resident memory of this process. */
+	/**
+	 * Threads (platform threads the JVM reports), live heap (the total of a class histogram, which collects
+	 * first: G1's "used" figure also counts the allocation buffers of a thousand threads), and resident memory.
+	 */
 	private static String footprint() throws Exception {
-		System.gc();
-		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		String histogram = (String) ManagementFactory.getPlatformMBeanServer()
+			.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+					new Object[] { new String[0] }, new String[] { String[].class.getName() });
+		String[] total = histogram.lines().filter(line -> line.startsWith("Total")).findFirst().orElseThrow()
+			.trim().split("\\s+");
+		long heap = Long.parseLong(total[2]);
 		long rssKb = Files.readAllLines(Path.of("/proc/self/status")).stream()
 			.filter(line -> line.startsWith("VmRSS:"))
 			.map(line -> Long.parseLong(line.replaceAll("\\D", "")))
 			.findFirst()
 			.orElse(-1L);
 		int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-		return String.format(Locale.ROOT, "platform threads %d, heap %.1f MiB, RSS %.1f MiB", threads,
+		return String.format(Locale.ROOT, "platform threads %d, live heap %.1f MiB, RSS %.1f MiB", threads,
 				heap / 1048576.0, rssKb / 1024.0);
 	}
 

@@ -1,7 +1,6 @@
 package io.chaski.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,19 +27,16 @@ public final class HubPeers {
 		int count = Integer.parseInt(args[2]);
 		String topic = args[3];
 		int messages = Integer.parseInt(args[4]);
-		List<RawPeer> peers = new ArrayList<>();
+		CountDownLatch done = new CountDownLatch(count);
 		for (int i = 0; i < count; i++) {
 			RawPeer peer = RawPeer.connect(args[0], port);
 			peer.handshake("peer-" + i, List.of(topic));
-			peers.add(peer);
-		}
-		System.out.println("READY peers=" + peers.size());
-		CountDownLatch done = new CountDownLatch(count);
-		for (RawPeer peer : peers) {
+			// reading at once: the hub's keep-alive pings must be answered while the other peers connect
 			Thread reader = new Thread(() -> read(peer, messages, done), "peer-reader");
 			reader.setDaemon(true);
 			reader.start();
 		}
+		System.out.println("READY peers=" + count);
 		boolean complete = done.await(10, TimeUnit.MINUTES);
 		System.out.printf(Locale.ROOT, "DONE complete=%s peersWithEverything=%d%n", complete, count - done.getCount());
 		System.exit(0);
