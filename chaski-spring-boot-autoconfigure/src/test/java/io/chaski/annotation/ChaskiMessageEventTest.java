@@ -44,7 +44,8 @@ class ChaskiMessageEventTest {
 			assertThat(messages.received).containsExactly(plain, special, plain);
 			assertThat(specials.received).containsExactly(special);
 			assertThat(refreshes.received).isEmpty();
-			assertThat(plain.getResolvableType()).isSameAs(new ChaskiMessageEvent(streamer, message).getResolvableType());
+			ChaskiMessageEvent another = new ChaskiMessageEvent(streamer, message);
+			assertThat(plain.getResolvableType()).isSameAs(another.getResolvableType());
 		}
 	}
 

@@ -36,18 +36,19 @@ public final class HubBenchmark {
 	public static void main(String[] args) throws Exception {
 		int peers = (args.length > 0) ? Integer.parseInt(args[0]) : 500;
 		int messages = (args.length > 1) ? Integer.parseInt(args[1]) : 2000;
-		System.out.printf(Locale.ROOT, "Hub benchmark: %d peers, %d messages of 100 bytes, %d cores, Java %s, %s threads%n",
-				peers, messages, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+		System.out.printf(Locale.ROOT,
+				"Hub benchmark: %d peers, %d messages of 100 bytes, %d cores, Java %s, %s threads%n", peers, messages,
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
 				IoThreads.virtual() ? "virtual" : "platform");
 		System.out.println("before start : " + footprint());
 		try (ChaskiNode hub = ChaskiNode.builder().name("hub").maxPeers(peers + 16).overflowPolicy(OverflowPolicy.WAIT)
 			.sendTimeout(Duration.ofSeconds(60)).build().start()) {
 			ChaskiStreamer streamer = new ChaskiStreamer(hub);
 			System.out.println("hub started  : " + footprint());
-			Process process = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator
-					+ "java", "-Xmx512m", "-cp", System.getProperty("java.class.path"), HubPeers.class.getName(),
-					hub.address().host(), String.valueOf(hub.address().port()), String.valueOf(peers), TOPIC,
-					String.valueOf(messages))
+			String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+			Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+					HubPeers.class.getName(), hub.address().host(), String.valueOf(hub.address().port()),
+					String.valueOf(peers), TOPIC, String.valueOf(messages))
 				.redirectErrorStream(true).start();
 			try (BufferedReader out = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -64,7 +65,7 @@ public final class HubBenchmark {
 				String done = await(out, "DONE");
 				double seconds = (System.nanoTime() - start) / 1e9;
 				System.out.printf(Locale.ROOT,
-						"fan-out      : %,d deliveries in %.2f s = %,.0f deliveries/s (publish loop %.2f s); peers: %s%n",
+						"fan-out      : %,d deliveries in %.2f s = %,.0f deliveries/s (publish loop %.2f s); %s%n",
 						(long) peers * messages, seconds, peers * (double) messages / seconds, publishSeconds, done);
 				System.out.println("after        : " + footprint());
 			}

@@ -53,8 +53,8 @@ public final class HubPeers {
 				received++;
 			}
 			else if (envelope.kind() == EnvelopeKind.PING) {
-				peer.send(new Envelope(EnvelopeKind.PONG, peer.id(), envelope.id(), 1, envelope.timestamp(), "", Map.of(),
-						envelope.payload()));
+				peer.send(new Envelope(EnvelopeKind.PONG, peer.id(), envelope.id(), 1, envelope.timestamp(), "",
+						Map.of(), envelope.payload()));
 			}
 		}
 		done.countDown();
