@@ -24,8 +24,8 @@ public final class DefaultPayloadCodec implements PayloadCodec {
 	private final JsonMapper jsonMapper;
 
 	/**
-	 * A reader per target type: resolving the type and finding its deserializer on every message cost as much
-	 * as reading a small record. Types come from subscriptions and listeners in the code, so this stays small.
+	 * A reader per target type, so that a message does not pay for resolving its type and looking up the
+	 * deserializer. Types come from subscriptions and listeners in the code, so this stays small.
 	 */
 	private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
 
