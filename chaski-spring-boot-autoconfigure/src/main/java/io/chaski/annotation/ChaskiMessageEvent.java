@@ -3,6 +3,8 @@ package io.chaski.annotation;
 import java.time.Instant;
 
 import org.springframework.context.ApplicationEvent;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.ResolvableTypeProvider;
 
 import io.chaski.streamer.ChaskiMessage;
 import io.chaski.streamer.ChaskiStreamer;
@@ -17,9 +19,12 @@ import io.chaski.wire.PayloadCodec;
  * ({@link #getMessage()} or {@link #getPayload()}), at most once per event, so events nobody reads cost no
  * decoding.
  */
-public class ChaskiMessageEvent extends ApplicationEvent {
+public class ChaskiMessageEvent extends ApplicationEvent implements ResolvableTypeProvider {
 
 	private static final long serialVersionUID = 1L;
+
+	/** One type for every event: Spring would otherwise resolve (and hash) a new one per event to find listeners. */
+	private static final ResolvableType TYPE = ResolvableType.forClass(ChaskiMessageEvent.class);
 
 	/** The message as received, until it is decoded; {@code null} for an event made from a decoded message. */
 	private final transient Envelope envelope;
@@ -82,6 +87,12 @@ public class ChaskiMessageEvent extends ApplicationEvent {
 	 */
 	public Object getPayload() {
 		return getMessage().payload();
+	}
+
+	/** @return the event's type, shared by every event of this class ({@code null} for subclasses: Spring resolves) */
+	@Override
+	public ResolvableType getResolvableType() {
+		return (getClass() == ChaskiMessageEvent.class) ? TYPE : null;
 	}
 
 	@Override

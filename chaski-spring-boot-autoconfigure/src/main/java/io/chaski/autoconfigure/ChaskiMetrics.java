@@ -171,21 +171,35 @@ public class ChaskiMetrics implements MeterBinder {
 
 		private final Map<PeerKey, Meter> latencies = new ConcurrentHashMap<>();
 
+		/** The counters used last: a run of messages on one topic skips the map lookup. */
+		private TopicCounter lastPublished = TopicCounter.NONE;
+
+		private TopicCounter lastReceived = TopicCounter.NONE;
+
 		Traffic(MeterRegistry registry) {
 			this.registry = registry;
 		}
 
 		@Override
 		public void published(String topic, int payloadBytes) {
-			counter(this.published, topic, "chaski.messages.published", "Messages published by this node", Tags.empty())
-				.increment();
+			TopicCounter last = this.lastPublished;
+			if (last.topic() != topic) {
+				last = new TopicCounter(topic, counter(this.published, topic, "chaski.messages.published",
+						"Messages published by this node", Tags.empty()));
+				this.lastPublished = last;
+			}
+			last.counter().increment();
 		}
 
 		@Override
 		public void received(String topic, int payloadBytes) {
-			counter(this.received, topic, "chaski.messages.received", "Messages from peers accepted by this node",
-					Tags.empty())
-				.increment();
+			TopicCounter last = this.lastReceived;
+			if (last.topic() != topic) {
+				last = new TopicCounter(topic, counter(this.received, topic, "chaski.messages.received",
+						"Messages from peers accepted by this node", Tags.empty()));
+				this.lastReceived = last;
+			}
+			last.counter().increment();
 		}
 
 		@Override
@@ -245,6 +259,16 @@ public class ChaskiMetrics implements MeterBinder {
 				.findFirst()
 				.orElse(Double.NaN) / 1000.0;
 		}
+
+	}
+
+	/**
+	 * A topic and its counter, compared by identity (topic strings repeat as one instance within a run of
+	 * messages); immutable, so threads that race on the field each see a consistent pair.
+	 */
+	private record TopicCounter(String topic, Counter counter) {
+
+		static final TopicCounter NONE = new TopicCounter(null, null);
 
 	}
 

@@ -33,6 +33,9 @@ final class ConnectionState {
 	/** SUBSCRIPTIONS that arrived while this connection was a duplicate; they apply if it takes over the edge. */
 	volatile Set<String> heldSubscriptions;
 
+	/** The frame being read carried data (read and written by the connection's reader only). */
+	boolean dataInFrame;
+
 	ConnectionState(Connection connection) {
 		this.connection = connection;
 	}

@@ -43,6 +43,9 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	private static final int TAKE_BATCH = 256;
 
+	/** How long the iterator waits at a time before it checks whether the subscription was closed. */
+	private static final Duration ITERATOR_WAIT = Duration.ofSeconds(1);
+
 	private final String topic;
 
 	private final Type payloadType;
@@ -218,7 +221,7 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 			public boolean hasNext() {
 				while (this.next == null && !isClosed()) {
 					try {
-						this.next = poll(Duration.ofSeconds(1));
+						this.next = poll(ITERATOR_WAIT);
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();

@@ -96,7 +96,7 @@ final class SubscriptionBuffer {
 						continue;
 					}
 				}
-				this.ring[(this.head + this.size) % this.ring.length] = envelopes.get(i);
+				this.ring[wrap(this.head + this.size)] = envelopes.get(i);
 				this.size++;
 			}
 			this.notEmpty.signal();
@@ -144,8 +144,13 @@ final class SubscriptionBuffer {
 
 	private void removeOldest() {
 		this.ring[this.head] = null;
-		this.head = (this.head + 1) % this.ring.length;
+		this.head = wrap(this.head + 1);
 		this.size--;
+	}
+
+	/** An index past the end of the ring, back into it: a compare instead of a division per message. */
+	private int wrap(int index) {
+		return (index >= this.ring.length) ? index - this.ring.length : index;
 	}
 
 	/**

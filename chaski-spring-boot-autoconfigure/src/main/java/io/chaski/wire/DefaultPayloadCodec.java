@@ -2,8 +2,11 @@ package io.chaski.wire;
 
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,6 +22,12 @@ public final class DefaultPayloadCodec implements PayloadCodec {
 	public static final String JSON = "application/json";
 
 	private final JsonMapper jsonMapper;
+
+	/**
+	 * A reader per target type, so that a message does not pay for resolving its type and looking up the
+	 * deserializer. Types come from subscriptions and listeners in the code, so this stays small.
+	 */
+	private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
 
 	/** A codec with a default {@link JsonMapper}. */
 	public DefaultPayloadCodec() {
@@ -64,12 +73,21 @@ public final class DefaultPayloadCodec implements PayloadCodec {
 					+ " payload as " + targetType.getTypeName() + "; publish it as an object (JSON)", null);
 		}
 		try {
-			return this.jsonMapper.readValue(bytes, this.jsonMapper.constructType(targetType));
+			return reader(targetType).readValue(bytes);
 		}
 		catch (JacksonException ex) {
 			throw new PayloadCodecException("Cannot read JSON payload as " + targetType.getTypeName() + ": "
 					+ ex.getOriginalMessage(), ex);
 		}
+	}
+
+	private ObjectReader reader(Type targetType) {
+		ObjectReader reader = this.readers.get(targetType);
+		if (reader == null) {
+			reader = this.readers.computeIfAbsent(targetType,
+					type -> this.jsonMapper.readerFor(this.jsonMapper.constructType(type)));
+		}
+		return reader;
 	}
 
 }

@@ -87,7 +87,10 @@ public class BenchApp {
 		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f%n", messages - failed, failed, seconds);
 	}
 
-	/** Only the consumer listens: a publisher subscribed to its own topic would count (and pay for) each message too. */
+	/**
+	 * Only the consumer listens: a publisher subscribed to its own topic would count (and pay for) each message
+	 * too.
+	 */
 	@Bean
 	@ConditionalOnProperty(name = "bench.role", havingValue = "consumer")
 	Counter counter() {

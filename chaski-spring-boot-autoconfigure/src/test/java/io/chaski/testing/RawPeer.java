@@ -92,13 +92,26 @@ public final class RawPeer implements AutoCloseable {
 		return connect(node, 0, id);
 	}
 
+	/**
+	 * @param host the host of a node (one in another process, for a benchmark)
+	 * @param port its port
+	 * @return a raw peer connected to it (no handshake yet)
+	 */
+	public static RawPeer connect(String host, int port) {
+		return connect(host, port, 0, UUID.randomUUID());
+	}
+
 	private static RawPeer connect(ChaskiNode node, int receiveBufferBytes, UUID id) {
+		return connect(node.address().host(), node.address().port(), receiveBufferBytes, id);
+	}
+
+	private static RawPeer connect(String host, int port, int receiveBufferBytes, UUID id) {
 		try {
 			Socket socket = new Socket();
 			if (receiveBufferBytes > 0) {
 				socket.setReceiveBufferSize(receiveBufferBytes);
 			}
-			socket.connect(new InetSocketAddress(node.address().host(), node.address().port()), 2000);
+			socket.connect(new InetSocketAddress(host, port), 2000);
 			socket.setTcpNoDelay(true);
 			return new RawPeer(socket, id);
 		}
