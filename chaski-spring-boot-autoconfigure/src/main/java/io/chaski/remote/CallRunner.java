@@ -17,6 +17,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.Edge;
 import io.chaski.support.IoThreads;
@@ -30,6 +33,8 @@ import io.chaski.wire.PayloadCodec;
  * exported interface are found; anything else is refused with a message naming what was asked.
  */
 final class CallRunner implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(CallRunner.class);
 
 	private final ChaskiNode node;
 
@@ -114,11 +119,23 @@ final class CallRunner implements AutoCloseable {
 			return;
 		}
 		try {
-			this.executor.execute(() -> run(from, call, service, method, deadline, start));
+			this.executor.execute(() -> runSafely(from, call, service, method, deadline, start));
 		}
 		catch (RejectedExecutionException ex) {
 			fail(from, call, service, method, new CallFailure(CallFailure.BUSY, null, "no thread free",
 					this.node.name()), start, true);
+		}
+	}
+
+	/** Whatever goes wrong, the caller gets an answer and the in-flight count stays right. */
+	private void runSafely(Edge from, Envelope call, ExportedService service, Method method, long deadline,
+			long start) {
+		try {
+			run(from, call, service, method, deadline, start);
+		}
+		catch (Throwable ex) {
+			log.warn("Remote call of {}.{} failed unexpectedly", service.name(), method.getName(), ex);
+			thrown(from, call, service, method, ex, start);
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.chaski.remote;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -85,9 +86,10 @@ class RemoteCallTest {
 			Envelope unknown = call(peer, "admin", "greet(java.lang.String)", new byte[] { 0 });
 			Envelope getClass = call(peer, "greeter", "getClass()", new byte[] { 0 });
 			Envelope wait = call(peer, "greeter", "wait()", new byte[] { 0 });
-			assertThat(failure(peer, unknown)).contains("refused").contains("no service 'admin'");
-			assertThat(failure(peer, getClass)).contains("refused").contains("has no method getClass()");
-			assertThat(failure(peer, wait)).contains("refused").contains("has no method wait()");
+			Map<Long, String> failures = failures(peer, 3);
+			assertThat(failures.get(unknown.id())).contains("refused").contains("no service 'admin'");
+			assertThat(failures.get(getClass.id())).contains("refused").contains("has no method getClass()");
+			assertThat(failures.get(wait.id())).contains("refused").contains("has no method wait()");
 		}
 	}
 
@@ -107,12 +109,13 @@ class RemoteCallTest {
 					new byte[] { 1, 1, 0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff });
 			Envelope truncated = call(peer, "greeter", "greet(java.lang.String)", new byte[0]);
 			Envelope count = call(peer, "greeter", "greet(java.lang.String)", new byte[] { 3, 0, 0, 0 });
-			Envelope notANumber = call(peer, "greeter", "length(java.lang.String)",
+			Envelope notANumber = call(peer, "greeter", "slow(long)",
 					Values.encode(new io.chaski.wire.DefaultPayloadCodec(), Map.of("not", "text")));
-			assertThat(failure(peer, huge)).contains("malformed").contains("claims 2147483647 bytes");
-			assertThat(failure(peer, truncated)).contains("malformed").contains("ends early");
-			assertThat(failure(peer, count)).contains("malformed").contains("expected 1 values but got 3");
-			assertThat(failure(peer, notANumber)).contains("malformed");
+			Map<Long, String> failures = failures(peer, 4);
+			assertThat(failures.get(huge.id())).contains("malformed").contains("claims 2147483647 bytes");
+			assertThat(failures.get(truncated.id())).contains("malformed").contains("ends early");
+			assertThat(failures.get(count.id())).contains("malformed").contains("expected 1 values but got 3");
+			assertThat(failures.get(notANumber.id())).contains("malformed").contains("is not a long");
 			assertThat(greeter.greet("bob")).isEqualTo("hello bob from provider");
 
 			// an invocation frame over the limit costs its sender the connection, nobody else anything
@@ -164,8 +167,8 @@ class RemoteCallTest {
 			}
 		});
 		await().atMost(Duration.ofSeconds(10)).until(() -> greeter.calls.get() == 1);
-		served.close();
 		provider.stop();
+		served.close();
 
 		// failed long before the two-minute timeout, with the reason
 		assertThatThrownBy(() -> call.get(LONG.toSeconds() / 2, TimeUnit.SECONDS))
@@ -205,8 +208,8 @@ class RemoteCallTest {
 		second.release.countDown();
 		assertThat(slow.stream().map(CompletableFuture::join)).containsExactlyInAnyOrder("one", "one", "two", "two");
 
-		servedByOne.close();
 		one.stop();
+		servedByOne.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> !calls.remoteServices().containsKey("one"));
 		for (int i = 0; i < 5; i++) {
 			assertThat(greeter.greet("dan")).isEqualTo("hello dan from two");
@@ -226,7 +229,7 @@ class RemoteCallTest {
 		Greeter greeter = calls.proxy("greeter", Greeter.class, LONG);
 		CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
 			try {
-				return greeter.slowIdempotent(100);
+				return greeter.slowIdempotent(LONG.toMillis());
 			}
 			catch (InterruptedException ex) {
 				throw new IllegalStateException(ex);
@@ -237,8 +240,8 @@ class RemoteCallTest {
 		second.release.countDown();
 		TestNodes.connect(client, two);
 		awaitOffers(calls, "two", "greeter");
-		servedByOne.close();
 		one.stop();
+		servedByOne.close();
 
 		assertThat(call.get(LONG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("two");
 	}
@@ -255,7 +258,9 @@ class RemoteCallTest {
 		Greeter nobody = calls.proxy("nobody", Greeter.class, LONG);
 		assertThatThrownBy(() -> nobody.greet("eve")).isInstanceOf(ChaskiServiceUnavailableException.class)
 			.hasMessageContaining("'nobody'");
-		assertThat(nobody.later("eve")).isCompletedExceptionally();
+		assertThat(nobody.later("eve")).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(ChaskiServiceUnavailableException.class);
 		assertThatThrownBy(() -> calls.awaitProvider("nobody", Duration.ofMillis(200)))
 			.isInstanceOf(ChaskiServiceUnavailableException.class);
 		assertThat(calls.awaitProvider("greeter", Duration.ofSeconds(10)).name()).isEqualTo("other");
@@ -305,12 +310,16 @@ class RemoteCallTest {
 		return call;
 	}
 
-	private static String failure(RawPeer peer, Envelope call) {
-		Envelope answer = peer.next(EnvelopeKind.CALL_FAILED, Duration.ofSeconds(10));
-		assertThat(answer).as("answer to " + call).isNotNull();
-		assertThat(answer.id()).isEqualTo(call.id());
-		CallFailure failure = CallFailure.read(answer.payload());
-		return failure.reason() + ": " + failure.message() + " @" + failure.node();
+	/** The next {@code count} failure reports, by call id (calls run in parallel, so answers come in any order). */
+	private static Map<Long, String> failures(RawPeer peer, int count) {
+		Map<Long, String> byId = new HashMap<>();
+		for (int i = 0; i < count; i++) {
+			Envelope answer = peer.next(EnvelopeKind.CALL_FAILED, Duration.ofSeconds(10));
+			assertThat(answer).as("failure report " + (i + 1) + " of " + count).isNotNull();
+			CallFailure failure = CallFailure.read(answer.payload());
+			byId.put(answer.id(), failure.reason() + ": " + failure.message() + " @" + failure.node());
+		}
+		return byId;
 	}
 
 
