@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.node.ChaskiNode;
+import io.chaski.remote.ChaskiRemoteRegistry;
 import io.chaski.streamer.ChaskiStreamer;
 
 /**
@@ -50,8 +51,8 @@ public class ChaskiActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer,
-				ObjectProvider<ChaskiListenerRegistry> listeners) {
-			return new ChaskiEndpoint(node, streamer, listeners);
+				ObjectProvider<ChaskiListenerRegistry> listeners, ObjectProvider<ChaskiRemoteRegistry> remote) {
+			return new ChaskiEndpoint(node, streamer, listeners, remote);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
 import io.chaski.node.PeerInfo;
+import io.chaski.remote.ChaskiRemoteRegistry;
 import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
@@ -36,15 +38,20 @@ public class ChaskiEndpoint {
 
 	private final ObjectProvider<ChaskiListenerRegistry> listeners;
 
+	private final ObjectProvider<ChaskiRemoteRegistry> remote;
+
 	/**
 	 * @param node the node
 	 * @param streamer its streamer (the pool limits are read from it)
 	 * @param listeners the listeners, if any
+	 * @param remote the remote-call registry, if any
 	 */
-	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners) {
+	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners,
+			ObjectProvider<ChaskiRemoteRegistry> remote) {
 		this.node = node;
 		this.streamer = streamer;
 		this.listeners = listeners;
+		this.remote = remote;
 	}
 
 	/** @return a snapshot of the node */
@@ -69,7 +76,8 @@ public class ChaskiEndpoint {
 				new TrafficReport(stats.published(), stats.received(), stats.relayed(), traffic.bytesIn(),
 						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
 						traffic.evictedPendingConnections(), traffic.refusedConnections(), traffic.reconnects()),
-				containers.stream().map(ListenerReport::of).toList());
+				containers.stream().map(ListenerReport::of).toList(),
+				this.remote.stream().findFirst().map(ServicesReport::of).orElse(null));
 	}
 
 	/**
@@ -81,9 +89,26 @@ public class ChaskiEndpoint {
 	 * @param queues outbound and subscriber queues
 	 * @param traffic message and byte counters
 	 * @param listeners listeners with their counters
+	 * @param services remote-call services offered here and by each peer; {@code null} without remote calls
 	 */
 	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
-			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners) {
+			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, ServicesReport services) {
+	}
+
+	/**
+	 * @param local services this node exports, with their interfaces
+	 * @param remote services each connected peer offers, by peer name
+	 * @param pendingCalls calls this node made that await their answer
+	 * @param servingCalls calls from peers running or queued here
+	 */
+	public record ServicesReport(Map<String, List<String>> local, Map<String, Set<String>> remote, int pendingCalls,
+			int servingCalls) {
+
+		static ServicesReport of(ChaskiRemoteRegistry registry) {
+			return new ServicesReport(registry.localServices(), registry.remoteServices(), registry.pendingCalls(),
+					registry.servingCalls());
+		}
+
 	}
 
 	/**

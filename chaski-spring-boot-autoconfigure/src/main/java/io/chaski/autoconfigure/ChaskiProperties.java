@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
+import io.chaski.remote.RemoteSettings;
 import io.chaski.security.ClusterSecret;
 import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
@@ -40,6 +41,7 @@ import io.chaski.transport.TransportMode;
  * @param security Who may join the mesh.
  * @param bindings Functional consumers: the name of a Consumer bean (of ChaskiMessage or of a payload type)
  * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
+ * @param remote Remote calls: ChaskiService beans and ChaskiRemote proxies.
  */
 @ConfigurationProperties("chaski")
 @Validated
@@ -48,7 +50,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		@Valid @DefaultValue KeepAlive keepAlive, @Valid @DefaultValue Reconnect reconnect,
 		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
 		@Valid @DefaultValue Listener listener, @Valid @DefaultValue Security security,
-		Map<String, @Valid Binding> bindings) {
+		Map<String, @Valid Binding> bindings, @Valid @DefaultValue Remote remote) {
 
 	/** Validates the components; see the record description. */
 	public ChaskiProperties {
@@ -324,6 +326,34 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param concurrency Threads per topic; defaults to chaski.listener.concurrency.
 	 */
 	public record Binding(@NotEmpty List<@NotBlank String> topics, @Min(1) @Max(256) Integer concurrency) {
+	}
+
+	/**
+	 * Remote calls: ChaskiService beans and ChaskiRemote proxies.
+	 *
+	 * @param timeout How long a remote call waits for its answer, unless its ChaskiRemote annotation sets its own
+	 * timeout; then it fails with ChaskiTimeoutException.
+	 * @param threads Threads that run the calls peers make to this node's services.
+	 * @param queueCapacity Calls from peers that may wait for a free thread; further calls are answered busy.
+	 * @param maxPendingCalls Calls this node may have in flight as a caller; further calls fail at once.
+	 */
+	public record Remote(@DefaultValue("10s") Duration timeout, @DefaultValue("32") @Min(1) @Max(4096) int threads,
+			@DefaultValue("1024") @Min(1) int queueCapacity, @DefaultValue("65536") @Min(1) int maxPendingCalls) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Remote {
+			PropertyChecks.positive(timeout, "chaski.remote.timeout");
+		}
+
+		/**
+		 * @param virtualThreads whether provider threads should be virtual (spring.threads.virtual.enabled)
+		 * @return the engine's settings
+		 */
+		public RemoteSettings settings(boolean virtualThreads) {
+			return new RemoteSettings(this.timeout, this.threads, this.queueCapacity, this.maxPendingCalls,
+					virtualThreads);
+		}
+
 	}
 
 }

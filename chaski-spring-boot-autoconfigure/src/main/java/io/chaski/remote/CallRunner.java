@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,9 @@ import io.chaski.wire.PayloadCodec;
 final class CallRunner implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(CallRunner.class);
+
+	/** Tag for a service or method a peer asked for that does not exist. */
+	static final String UNKNOWN = "_unknown";
 
 	private final ChaskiNode node;
 
@@ -81,10 +85,11 @@ final class CallRunner implements AutoCloseable {
 		}
 	}
 
-	/** @return the exported services, name to interface */
-	Map<String, Class<?>> services() {
-		Map<String, Class<?>> all = new java.util.TreeMap<>();
-		this.services.values().forEach(service -> all.put(service.name(), service.type()));
+	/** @return the exported services: name to the names of their interfaces */
+	Map<String, List<String>> services() {
+		Map<String, List<String>> all = new TreeMap<>();
+		this.services.values()
+			.forEach(service -> all.put(service.name(), service.types().stream().map(Class::getName).toList()));
 		return all;
 	}
 
@@ -102,12 +107,12 @@ final class CallRunner implements AutoCloseable {
 		ExportedService service = this.services.get(call.topic());
 		String signature = call.headers().get(RemoteHeaders.METHOD);
 		if (service == null) {
-			refuse(from, call, "this node offers no service '" + call.topic() + "'", start);
+			refuse(from, call, UNKNOWN, "this node offers no service '" + call.topic() + "'", start);
 			return;
 		}
 		Method method = (signature != null) ? service.methods().get(signature) : null;
 		if (method == null) {
-			refuse(from, call, "service '" + service.name() + "' (" + service.type().getName() + ") has no method "
+			refuse(from, call, service.name(), "service '" + service.name() + "' (" + service.typeNames() + ") has no method "
 					+ signature, start);
 			return;
 		}
@@ -204,9 +209,10 @@ final class CallRunner implements AutoCloseable {
 				String.valueOf(failure.getMessage()), this.node.name()), start, true);
 	}
 
-	private void refuse(Edge from, Envelope call, String why, long start) {
+	/** Metrics see {@value #UNKNOWN} for names peers made up, so they cannot flood the meter registry. */
+	private void refuse(Edge from, Envelope call, String serviceTag, String why, long start) {
 		send(from, call, new CallFailure(CallFailure.REFUSED, null, why, this.node.name()));
-		observe(call.topic(), "_unknown", CallFailure.REFUSED, start);
+		observe(serviceTag, UNKNOWN, CallFailure.REFUSED, start);
 	}
 
 	private void fail(Edge from, Envelope call, ExportedService service, Method method, CallFailure failure,

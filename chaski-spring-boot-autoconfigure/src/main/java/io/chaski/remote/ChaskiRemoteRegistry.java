@@ -2,6 +2,7 @@ package io.chaski.remote;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,7 +113,19 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 	 * @throws IllegalStateException if the name is taken
 	 */
 	public <T> void register(String name, T service, Class<T> type) {
-		this.runner.register(ExportedService.of(name, service, type));
+		register(name, service, List.of(type));
+	}
+
+	/**
+	 * Exports an object under one name with several interfaces: peers may call their methods, and only those.
+	 * @param name the service name (1..256 characters), unique on this node
+	 * @param service the object that runs the calls
+	 * @param types the interfaces to export, each implemented by {@code service}
+	 * @throws IllegalArgumentException if the name is invalid, a type is not an interface or not implemented
+	 * @throws IllegalStateException if the name is taken
+	 */
+	public void register(String name, Object service, Collection<Class<?>> types) {
+		this.runner.register(ExportedService.of(name, service, List.copyOf(types)));
 		this.node.edges().forEach(this::announce);
 	}
 
@@ -181,8 +194,8 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 		}
 	}
 
-	/** @return the services this node exports, by name, with their interfaces */
-	public Map<String, Class<?>> localServices() {
+	/** @return the services this node exports, by name, with the names of their interfaces */
+	public Map<String, List<String>> localServices() {
 		return this.runner.services();
 	}
 

@@ -41,6 +41,7 @@ final class Signatures {
 		Map<String, Method> methods = new LinkedHashMap<>();
 		for (Method method : type.getMethods()) {
 			if (!Modifier.isStatic(method.getModifiers()) && method.getDeclaringClass() != Object.class) {
+				method.trySetAccessible(); // an interface that is not public (nested in a configuration, say)
 				methods.putIfAbsent(of(method), method);
 			}
 		}
