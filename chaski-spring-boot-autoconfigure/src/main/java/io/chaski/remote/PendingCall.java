@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One call a proxy made, from sending until its answer, failure or timeout. A call that fails over is sent
@@ -19,6 +18,8 @@ final class PendingCall {
 	final Method method;
 
 	final Type resultType;
+
+	final String signature;
 
 	final byte[] arguments;
 
@@ -39,12 +40,12 @@ final class PendingCall {
 
 	volatile String providerName;
 
-	volatile ScheduledFuture<?> timeout;
 
 	PendingCall(String service, Method method, byte[] arguments, long timeoutNanos) {
 		this.service = service;
 		this.method = method;
 		this.resultType = Signatures.resultType(method);
+		this.signature = Signatures.of(method);
 		this.arguments = arguments;
 		this.timeoutNanos = timeoutNanos;
 		this.idempotent = method.isAnnotationPresent(ChaskiIdempotent.class);

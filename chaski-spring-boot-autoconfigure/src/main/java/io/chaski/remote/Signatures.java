@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -15,6 +16,9 @@ import java.util.stream.Collectors;
  * methods (inherited ones included), never {@code Object}'s or static ones.
  */
 final class Signatures {
+
+	/** Signatures of the methods proxies call, computed once each (bounded by the interfaces' methods). */
+	private static final Map<Method, String> CACHE = new ConcurrentHashMap<>();
 
 	private Signatures() {
 	}
@@ -24,6 +28,10 @@ final class Signatures {
 	 * @return its name and erased parameter types, e.g. {@code find(java.lang.String,int)}
 	 */
 	static String of(Method method) {
+		return CACHE.computeIfAbsent(method, Signatures::compute);
+	}
+
+	private static String compute(Method method) {
 		return method.getName() + Arrays.stream(method.getParameterTypes())
 			.map(Class::getName)
 			.collect(Collectors.joining(",", "(", ")"));
