@@ -46,6 +46,8 @@ final class Caller {
 
 	private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
+	private volatile boolean closed;
+
 	Caller(ChaskiNode node, PayloadCodec codec, RemoteSettings settings, ServiceDirectory directory,
 			List<RemoteObserver> observers, ScheduledExecutorService timer, Executor retries) {
 		this.node = node;
@@ -70,6 +72,10 @@ final class Caller {
 	 * @return the decoded result; fails with a {@link ChaskiRemoteException} (or a subclass)
 	 */
 	PendingCall call(String service, Method method, Object[] args, Duration timeout) {
+		if (this.closed) {
+			throw new ChaskiRemoteException("call to '" + service + "' refused: the remote registry of node "
+					+ this.node.name() + " is closed");
+		}
 		if (this.pending.size() >= this.settings.maxPendingCalls()) {
 			throw new ChaskiRemoteException("call to '" + service + "' refused: " + this.pending.size()
 					+ " calls are in flight already (chaski.remote.max-pending-calls)");
@@ -211,8 +217,9 @@ final class Caller {
 		this.inFlight.remove(peer);
 	}
 
-	/** Fails every pending call: the registry is closing. */
-	void failAll(String why) {
+	/** Fails every pending call and refuses new ones: the registry is closing. */
+	void close(String why) {
+		this.closed = true;
 		for (PendingCall call : this.pending.values()) {
 			if (release(call)) {
 				finish(call, new ChaskiRemoteException(call.describe() + " abandoned: " + why), "disconnected");

@@ -270,7 +270,7 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 	@Override
 	public void close() {
 		this.runner.close();
-		this.caller.failAll("the remote registry of node " + this.node.name() + " closed");
+		this.caller.close("the remote registry of node " + this.node.name() + " closed");
 		this.timer.shutdownNow();
 		this.callbacks.shutdownNow();
 	}
