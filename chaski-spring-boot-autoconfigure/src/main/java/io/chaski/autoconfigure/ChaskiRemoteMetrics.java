@@ -1,7 +1,9 @@
 package io.chaski.autoconfigure;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,13 +62,13 @@ public class ChaskiRemoteMetrics implements MeterBinder, RemoteObserver {
 			timer = this.timers.computeIfAbsent(full ? side + "|_other|_other|" + outcome : key,
 					ignored -> Timer.builder("chaski.remote.calls")
 						.description("Remote calls by side, service, method and outcome")
-						.tag("side", side.name().toLowerCase(java.util.Locale.ROOT))
+						.tag("side", side.name().toLowerCase(Locale.ROOT))
 						.tag("service", full ? "_other" : service)
 						.tag("method", full ? "_other" : method)
 						.tag("outcome", outcome)
 						.register(meters));
 		}
-		timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+		timer.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.chaski.remote;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -178,7 +179,7 @@ final class Caller {
 		}
 		Object value;
 		try {
-			value = Values.decode(this.codec, envelope.payload(), new java.lang.reflect.Type[] { call.resultType })[0];
+			value = Values.decode(this.codec, envelope.payload(), new Type[] { call.resultType })[0];
 		}
 		catch (MalformedCallException ex) {
 			finish(call, new ChaskiRemoteException("the result of " + call.describe() + " from node "

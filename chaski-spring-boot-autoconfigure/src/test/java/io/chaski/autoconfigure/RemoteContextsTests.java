@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -253,7 +254,7 @@ class RemoteContextsTests {
 
 		@Override
 		public String slow() throws InterruptedException {
-			new java.util.concurrent.CountDownLatch(1).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			new CountDownLatch(1).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			return "late";
 		}
 

@@ -15,6 +15,7 @@ import io.chaski.remote.RemoteFixture.NamedGreeter;
 import io.chaski.remote.RemoteFixture.WiderGreeter;
 import io.chaski.testing.RawPeer;
 import io.chaski.testing.TestNodes;
+import io.chaski.wire.DefaultPayloadCodec;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +111,7 @@ class RemoteCallTest {
 			Envelope truncated = call(peer, "greeter", "greet(java.lang.String)", new byte[0]);
 			Envelope count = call(peer, "greeter", "greet(java.lang.String)", new byte[] { 3, 0, 0, 0 });
 			Envelope notANumber = call(peer, "greeter", "slow(long)",
-					Values.encode(new io.chaski.wire.DefaultPayloadCodec(), Map.of("not", "text")));
+					Values.encode(new DefaultPayloadCodec(), Map.of("not", "text")));
 			Map<Long, String> failures = failures(peer, 4);
 			assertThat(failures.get(huge.id())).contains("malformed").contains("claims 2147483647 bytes");
 			assertThat(failures.get(truncated.id())).contains("malformed").contains("ends early");

@@ -3,6 +3,7 @@ package io.chaski.remote;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +109,7 @@ final class RemoteFixture implements AutoCloseable {
 
 	static void awaitOffers(ChaskiRemoteRegistry caller, String peerName, String service) {
 		await(peerName + " offers " + service).atMost(Duration.ofSeconds(10))
-			.until(() -> caller.remoteServices().getOrDefault(peerName, java.util.Set.of()).contains(service));
+			.until(() -> caller.remoteServices().getOrDefault(peerName, Set.of()).contains(service));
 	}
 
 	@Override
