@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.node.ChaskiNode;
+import io.chaski.remote.ChaskiRemoteRegistry;
 import io.chaski.storage.ChaskiStorage;
 import io.chaski.streamer.ChaskiStreamer;
 
@@ -51,8 +52,9 @@ public class ChaskiActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer,
-				ObjectProvider<ChaskiListenerRegistry> listeners, ObjectProvider<ChaskiStorage> storage) {
-			return new ChaskiEndpoint(node, streamer, listeners, storage);
+				ObjectProvider<ChaskiListenerRegistry> listeners, ObjectProvider<ChaskiStorage> storage,
+				ObjectProvider<ChaskiRemoteRegistry> remote) {
+			return new ChaskiEndpoint(node, streamer, listeners, storage, remote);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
 import io.chaski.node.PeerInfo;
+import io.chaski.remote.ChaskiRemoteRegistry;
 import io.chaski.storage.ChaskiStorage;
 import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.DeliveryPolicy;
@@ -40,18 +42,22 @@ public class ChaskiEndpoint {
 
 	private final ObjectProvider<ChaskiStorage> storage;
 
+	private final ObjectProvider<ChaskiRemoteRegistry> remote;
+
 	/**
 	 * @param node the node
 	 * @param streamer its streamer (the pool limits are read from it)
 	 * @param listeners the listeners, if any
 	 * @param storage the node's storage, if enabled
+	 * @param remote the remote-call registry, if any
 	 */
 	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners,
-			ObjectProvider<ChaskiStorage> storage) {
+			ObjectProvider<ChaskiStorage> storage, ObjectProvider<ChaskiRemoteRegistry> remote) {
 		this.node = node;
 		this.streamer = streamer;
 		this.listeners = listeners;
 		this.storage = storage;
+		this.remote = remote;
 	}
 
 	/** @return a snapshot of the node */
@@ -78,7 +84,8 @@ public class ChaskiEndpoint {
 						traffic.evictedPendingConnections(), traffic.refusedConnections(),
 						traffic.authenticationFailures(), traffic.peerLimitRefusals(), traffic.reconnects()),
 				containers.stream().map(ListenerReport::of).toList(), this.streamer.files().active(),
-				this.storage.stream().findFirst().map(StorageReport::of).orElse(null));
+				this.storage.stream().findFirst().map(StorageReport::of).orElse(null),
+				this.remote.stream().findFirst().map(ServicesReport::of).orElse(null));
 	}
 
 	/**
@@ -92,10 +99,27 @@ public class ChaskiEndpoint {
 	 * @param listeners listeners with their counters
 	 * @param transfers files being sent or received, with progress and rate
 	 * @param storage the node's storage, {@code null} when chaski.storage.enabled is off
+	 * @param services remote-call services offered here and by each peer; {@code null} without remote calls
 	 */
 	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
 			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, List<TransferInfo> transfers,
-			StorageReport storage) {
+			StorageReport storage, ServicesReport services) {
+	}
+
+	/**
+	 * @param local services this node exports, with their interfaces
+	 * @param remote services each connected peer offers, by peer name
+	 * @param pendingCalls calls this node made that await their answer
+	 * @param servingCalls calls from peers running or queued here
+	 */
+	public record ServicesReport(Map<String, List<String>> local, Map<String, Set<String>> remote, int pendingCalls,
+			int servingCalls) {
+
+		static ServicesReport of(ChaskiRemoteRegistry registry) {
+			return new ServicesReport(registry.localServices(), registry.remoteServices(), registry.pendingCalls(),
+					registry.servingCalls());
+		}
+
 	}
 
 	/**

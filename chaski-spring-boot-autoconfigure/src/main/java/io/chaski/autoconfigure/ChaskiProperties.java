@@ -21,6 +21,7 @@ import io.chaski.files.FileSettings;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
+import io.chaski.remote.RemoteSettings;
 import io.chaski.security.ClusterSecret;
 import io.chaski.storage.StorageSettings;
 import io.chaski.streamer.DeliveryPolicy;
@@ -45,6 +46,7 @@ import io.chaski.transport.TransportMode;
  * mapped to the topics it receives, e.g. chaski.bindings.alertLogger.topics=alerts.
  * @param files Files pushed to this node and from it (ChaskiStreamer.pushFile).
  * @param storage Key/value storage of this node (ChaskiStorage) in its own SQLite file.
+ * @param remote Remote calls: ChaskiService beans and ChaskiRemote proxies.
  */
 @ConfigurationProperties("chaski")
 @Validated
@@ -54,7 +56,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
 		@Valid @DefaultValue Listener listener, @Valid @DefaultValue Security security,
 		Map<String, @Valid Binding> bindings, @Valid @DefaultValue Files files,
-		@Valid @DefaultValue Storage storage) {
+		@Valid @DefaultValue Storage storage, @Valid @DefaultValue Remote remote) {
 
 	/** Validates the components; see the record description. */
 	public ChaskiProperties {
@@ -416,6 +418,34 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 			return new StorageSettings(file, this.defaultTtl, this.fetchTimeout, this.busyTimeout, this.purgeInterval,
 					this.maxKeyLength, (int) this.maxValueSize.toBytes(), this.maxPendingRequests,
 					this.requestQueueCapacity);
+		}
+
+	}
+
+	/**
+	 * Remote calls: ChaskiService beans and ChaskiRemote proxies.
+	 *
+	 * @param timeout How long a remote call waits for its answer, unless its ChaskiRemote annotation sets its own
+	 * timeout; then it fails with ChaskiTimeoutException.
+	 * @param threads Threads that run the calls peers make to this node's services.
+	 * @param queueCapacity Calls from peers that may wait for a free thread; further calls are answered busy.
+	 * @param maxPendingCalls Calls this node may have in flight as a caller; further calls fail at once.
+	 */
+	public record Remote(@DefaultValue("10s") Duration timeout, @DefaultValue("32") @Min(1) @Max(4096) int threads,
+			@DefaultValue("1024") @Min(1) int queueCapacity, @DefaultValue("65536") @Min(1) int maxPendingCalls) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Remote {
+			PropertyChecks.positive(timeout, "chaski.remote.timeout");
+		}
+
+		/**
+		 * @param virtualThreads whether provider threads should be virtual (spring.threads.virtual.enabled)
+		 * @return the engine's settings
+		 */
+		public RemoteSettings settings(boolean virtualThreads) {
+			return new RemoteSettings(this.timeout, this.threads, this.queueCapacity, this.maxPendingCalls,
+					virtualThreads);
 		}
 
 	}

@@ -27,6 +27,14 @@ public enum EnvelopeKind {
 	AUTH(7),
 	/** A topic message, relayed hop by hop. */
 	PUBLISH(16),
+	/** The services the sender offers for remote calls: the full set, sent after the handshake and on change. */
+	SERVICES(48),
+	/** A remote call: service in the topic, method signature and deadline in headers, arguments as payload. */
+	CALL(49),
+	/** The result of a {@link #CALL}, with the call's id. */
+	RESULT(50),
+	/** A {@link #CALL} failed or was refused: reason, exception type, message and the answering node. */
+	CALL_FAILED(51),
 	/** Storage: asks a peer for a key's value (correlation id, key). */
 	STORAGE_FETCH(64),
 	/** Storage: answers {@link #STORAGE_FETCH} with the value and its remaining time to live, or "not here". */

@@ -1,0 +1,281 @@
+package io.chaski.remote;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.chaski.node.ChaskiNode;
+import io.chaski.node.Edge;
+import io.chaski.support.LogSafe;
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+import io.chaski.wire.PayloadCodec;
+
+/**
+ * The caller side: sends calls to the best provider (fewest calls in flight, then lowest latency), matches
+ * answers to pending calls, times them out, and fails or (for idempotent methods) redirects the calls of a
+ * provider that disconnects or is busy.
+ */
+final class Caller {
+
+	private final ChaskiNode node;
+
+	private final PayloadCodec codec;
+
+	private final RemoteSettings settings;
+
+	private final ServiceDirectory directory;
+
+	private final List<RemoteObserver> observers;
+
+	/** How often timeouts are checked: the precision of a call's timeout. */
+	private static final long SWEEP_MILLIS = 10;
+
+	/** Runs failovers, so that no I/O thread waits for room in another peer's queue. */
+	private final Executor retries;
+
+	private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
+
+	private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
+
+	Caller(ChaskiNode node, PayloadCodec codec, RemoteSettings settings, ServiceDirectory directory,
+			List<RemoteObserver> observers, ScheduledExecutorService timer, Executor retries) {
+		this.node = node;
+		this.codec = codec;
+		this.settings = settings;
+		this.directory = directory;
+		this.observers = observers;
+		this.retries = retries;
+		timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	int pendingCalls() {
+		return this.pending.size();
+	}
+
+	/**
+	 * Sends a call.
+	 * @param service the service name
+	 * @param method the interface method
+	 * @param args its arguments
+	 * @param timeout how long to wait for the answer
+	 * @return the decoded result; fails with a {@link ChaskiRemoteException} (or a subclass)
+	 */
+	PendingCall call(String service, Method method, Object[] args, Duration timeout) {
+		if (this.closed) {
+			throw new ChaskiRemoteException("call to '" + service + "' refused: the remote registry of node "
+					+ this.node.name() + " is closed");
+		}
+		if (this.pending.size() >= this.settings.maxPendingCalls()) {
+			throw new ChaskiRemoteException("call to '" + service + "' refused: " + this.pending.size()
+					+ " calls are in flight already (chaski.remote.max-pending-calls)");
+		}
+		byte[] arguments;
+		try {
+			arguments = Values.encode(this.codec, (args != null) ? args : new Object[0]);
+		}
+		catch (RuntimeException ex) {
+			throw new ChaskiRemoteException("cannot encode the arguments of '" + service + "'." + method.getName()
+					+ ": " + ex.getMessage());
+		}
+		PendingCall call = new PendingCall(service, method, arguments, timeout.toNanos());
+		send(call, null);
+		return call;
+	}
+
+	/**
+	 * Times out the calls whose time is up. One sweep over the pending calls every {@value #SWEEP_MILLIS} ms costs
+	 * far less than a scheduled task per call (whose cancellation dominated the profile of pipelined calls).
+	 */
+	private void sweep() {
+		long now = System.nanoTime();
+		for (PendingCall call : this.pending.values()) {
+			if (now - call.startNanos >= call.timeoutNanos && release(call)) {
+				timedOut(call);
+			}
+		}
+	}
+
+	/** Sends a call to the best provider it has not tried; {@code previous} is why the last attempt failed. */
+	private void send(PendingCall call, ChaskiRemoteException previous) {
+		if (call.remainingNanos() <= 0) {
+			timedOut(call); // ran out while failing over
+			return;
+		}
+		Edge provider = choose(call);
+		if (provider == null) {
+			finish(call, (previous != null) ? previous
+					: new ChaskiServiceUnavailableException("no connected node offers the service '"
+							+ call.service + "'"), (previous != null) ? "disconnected" : "unavailable");
+			return;
+		}
+		long id = this.node.nextMessageId();
+		Envelope envelope = new Envelope(EnvelopeKind.CALL, this.node.id(), id, 1, System.currentTimeMillis(),
+				call.service, RemoteHeaders.of(call.signature, Duration.ofNanos(call.remainingNanos())),
+				call.arguments);
+		try {
+			this.node.checkFits(envelope);
+		}
+		catch (IllegalArgumentException ex) {
+			finish(call, new ChaskiRemoteException("the arguments of " + call.describe() + " are too large: "
+					+ ex.getMessage()), "too-large");
+			return;
+		}
+		call.tried.add(provider.nodeId());
+		call.id = id;
+		call.provider = provider.nodeId();
+		call.providerName = provider.name();
+		this.inFlight.computeIfAbsent(provider.nodeId(), key -> new AtomicInteger()).incrementAndGet();
+		this.pending.put(id, call);
+		if (call.result.isDone()) {
+			release(call); // timed out meanwhile
+			return;
+		}
+		if (!provider.offer(envelope) && release(call)) {
+			failed(call, new ChaskiRemoteException(call.describe() + " could not be queued for node "
+					+ LogSafe.of(provider.name()) + " (its queue is full or it disconnected)"), "disconnected");
+		}
+	}
+
+	/** The connected provider with the fewest calls in flight, then the lowest latency. */
+	private Edge choose(PendingCall call) {
+		Edge best = null;
+		Comparator<Edge> order = Comparator.<Edge>comparingInt(this::inFlight).thenComparingDouble(Caller::latency);
+		for (Edge edge : this.node.edges()) {
+			if (this.directory.offers(edge.nodeId(), call.service) && !call.tried.contains(edge.nodeId())
+					&& (best == null || order.compare(edge, best) < 0)) {
+				best = edge;
+			}
+		}
+		return best;
+	}
+
+	private int inFlight(Edge edge) {
+		AtomicInteger count = this.inFlight.get(edge.nodeId());
+		return (count != null) ? count.get() : 0;
+	}
+
+	private static double latency(Edge edge) {
+		double millis = edge.info().latencyMillis();
+		return Double.isNaN(millis) ? Double.MAX_VALUE : millis;
+	}
+
+	/** A RESULT arrived (on an I/O thread). */
+	void onResult(Edge from, Envelope envelope) {
+		PendingCall call = claim(from, envelope);
+		if (call == null) {
+			return;
+		}
+		Object value;
+		try {
+			value = Values.decode(this.codec, envelope.payload(), new Type[] { call.resultType })[0];
+		}
+		catch (MalformedCallException ex) {
+			finish(call, new ChaskiRemoteException("the result of " + call.describe() + " from node "
+					+ LogSafe.of(from.name()) + " is unreadable: " + LogSafe.of(ex.getMessage())), CallFailure.MALFORMED);
+			return;
+		}
+		if (call.result.complete(value)) {
+			observe(call, "success");
+		}
+	}
+
+	/** A CALL_FAILED arrived (on an I/O thread). */
+	void onFailed(Edge from, Envelope envelope) {
+		PendingCall call = claim(from, envelope);
+		if (call == null) {
+			return;
+		}
+		CallFailure failure = CallFailure.read(envelope.payload());
+		ChaskiRemoteException exception = failure.toException(call.describe());
+		if (CallFailure.BUSY.equals(failure.reason())) {
+			failed(call, exception, failure.reason());
+		}
+		else {
+			finish(call, exception, failure.reason());
+		}
+	}
+
+	/** A provider left: its calls fail at once, or move to another provider when idempotent. */
+	void peerLeft(UUID peer, String name) {
+		for (PendingCall call : this.pending.values()) {
+			if (peer.equals(call.provider) && release(call)) {
+				failed(call, new ChaskiRemoteException("node " + LogSafe.of(name) + " providing '" + call.service
+						+ "' disconnected during a call of " + call.method.getName()), "disconnected");
+			}
+		}
+		this.inFlight.remove(peer);
+	}
+
+	/** Fails every pending call and refuses new ones: the registry is closing. */
+	void close(String why) {
+		this.closed = true;
+		for (PendingCall call : this.pending.values()) {
+			if (release(call)) {
+				finish(call, new ChaskiRemoteException(call.describe() + " abandoned: " + why), "disconnected");
+			}
+		}
+	}
+
+	/** An attempt failed in a way that leaves the method unrun or safe to rerun. */
+	private void failed(PendingCall call, ChaskiRemoteException why, String outcome) {
+		if (call.idempotent && call.remainingNanos() > 0) {
+			this.retries.execute(() -> send(call, why));
+		}
+		else {
+			finish(call, why, outcome);
+		}
+	}
+
+	/** Takes a pending call for its answer, if the answer comes from the node it was sent to. */
+	private PendingCall claim(Edge from, Envelope envelope) {
+		PendingCall call = this.pending.get(envelope.id());
+		if (call == null || !from.nodeId().equals(call.provider) || !release(call)) {
+			return null; // late (timed out), or a peer answering a call it was never sent
+		}
+		return call;
+	}
+
+	/** Ends the current attempt; only one of the competing paths wins. */
+	private boolean release(PendingCall call) {
+		if (!this.pending.remove(call.id, call)) {
+			return false;
+		}
+		AtomicInteger count = this.inFlight.get(call.provider);
+		if (count != null) {
+			count.decrementAndGet();
+		}
+		return true;
+	}
+
+	private void timedOut(PendingCall call) {
+		String where = (call.providerName != null) ? " from node " + LogSafe.of(call.providerName) : "";
+		finish(call, new ChaskiTimeoutException("no answer to " + call.describe() + where + " within "
+				+ Duration.ofNanos(call.timeoutNanos).toMillis() + " ms"), "timeout");
+	}
+
+	private void finish(PendingCall call, ChaskiRemoteException failure, String outcome) {
+		if (call.result.completeExceptionally(failure)) {
+			observe(call, outcome);
+		}
+	}
+
+	private void observe(PendingCall call, String outcome) {
+		long nanos = System.nanoTime() - call.startNanos;
+		for (RemoteObserver observer : this.observers) {
+			observer.callCompleted(RemoteObserver.Side.CLIENT, call.service, call.method.getName(), outcome, nanos);
+		}
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.chaski.remote;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import io.chaski.wire.EncodedPayload;
+import io.chaski.wire.PayloadCodec;
+
+/**
+ * The payload of CALL and RESULT envelopes: a list of values, each encoded on its own by the node's
+ * {@link PayloadCodec} so that it decodes to its declared (generic) type. Layout (docs/protocol.md):
+ * {@code count:u8 ( present:u8 [ typeLength:u8 contentType:utf8 length:u32 bytes ] ){count}}. Every length is
+ * checked against the bytes that arrived before anything is allocated.
+ */
+final class Values {
+
+	/** Most values in one payload: Java methods have at most 255 parameters. */
+	static final int MAX_COUNT = 255;
+
+	private Values() {
+	}
+
+	/**
+	 * @param codec the node's codec
+	 * @param values the values, each may be {@code null}
+	 * @return the payload
+	 */
+	static byte[] encode(PayloadCodec codec, Object... values) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+		out.write(values.length);
+		for (Object value : values) {
+			if (value == null) {
+				out.write(0);
+				continue;
+			}
+			EncodedPayload encoded = codec.encode(value);
+			byte[] type = (encoded.contentType() != null) ? encoded.contentType().getBytes(StandardCharsets.UTF_8)
+					: new byte[0];
+			if (type.length > 255) {
+				throw new IllegalArgumentException("content type longer than 255 bytes");
+			}
+			out.write(1);
+			out.write(type.length);
+			out.writeBytes(type);
+			byte[] bytes = encoded.bytes();
+			out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+			out.writeBytes(bytes);
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * @param codec the node's codec
+	 * @param payload a payload from a peer
+	 * @param types the type each value must have; their number must match the payload's count
+	 * @return the decoded values
+	 * @throws MalformedCallException if the payload is malformed or a value does not fit its type
+	 */
+	static Object[] decode(PayloadCodec codec, byte[] payload, Type[] types) {
+		ByteBuffer in = ByteBuffer.wrap(payload);
+		int count = readByte(in);
+		if (count != types.length) {
+			throw new MalformedCallException("expected " + types.length + " values but got " + count);
+		}
+		Object[] values = new Object[count];
+		for (int i = 0; i < count; i++) {
+			int present = readByte(in);
+			if (present == 0) {
+				continue;
+			}
+			if (present != 1) {
+				throw new MalformedCallException("bad presence flag " + present + " of value " + i);
+			}
+			int typeLength = readByte(in);
+			String contentType = (typeLength == 0) ? null : new String(take(in, typeLength), StandardCharsets.UTF_8);
+			int length = readInt(in);
+			byte[] bytes = take(in, length);
+			try {
+				values[i] = codec.decode(bytes, contentType, types[i]);
+			}
+			catch (RuntimeException ex) {
+				throw new MalformedCallException("value " + i + " is not a " + types[i].getTypeName() + ": "
+						+ ex.getMessage());
+			}
+		}
+		if (in.hasRemaining()) {
+			throw new MalformedCallException(in.remaining() + " stray bytes after the last value");
+		}
+		return values;
+	}
+
+	private static int readByte(ByteBuffer in) {
+		if (!in.hasRemaining()) {
+			throw new MalformedCallException("payload ends early");
+		}
+		return in.get() & 0xFF;
+	}
+
+	private static int readInt(ByteBuffer in) {
+		if (in.remaining() < 4) {
+			throw new MalformedCallException("payload ends early");
+		}
+		return in.getInt();
+	}
+
+	/** Checks a claimed length against what arrived before allocating. */
+	private static byte[] take(ByteBuffer in, int length) {
+		if (length < 0 || length > in.remaining()) {
+			throw new MalformedCallException("a value claims " + Integer.toUnsignedString(length) + " bytes but "
+					+ in.remaining() + " are left");
+		}
+		byte[] bytes = new byte[length];
+		in.get(bytes);
+		return bytes;
+	}
+
+}
