@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.chaski.support.IoThreads;
 import io.chaski.support.RateLimitedLog;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
 import org.springframework.messaging.Message;
@@ -81,6 +82,11 @@ public final class UdpMembershipTransport implements MembershipTransport {
 		this.adapter.setOutputChannel((message, timeout) -> {
 			deliver(handler, message);
 			return true;
+		});
+		// the adapter wants a bean factory for its defaults; an empty one holds no beans of the application
+		this.adapter.setBeanFactory(new DefaultListableBeanFactory());
+		// it announces that it listens as an application event: nobody here needs it
+		this.adapter.setApplicationEventPublisher(event -> {
 		});
 		this.adapter.afterPropertiesSet();
 		this.adapter.start();
