@@ -36,8 +36,8 @@ public class ChaskiActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "chaskiHealthIndicator")
 		@ConditionalOnEnabledHealthIndicator("chaski")
-		ChaskiHealthIndicator chaskiHealthIndicator(ChaskiNode node) {
-			return new ChaskiHealthIndicator(node);
+		ChaskiHealthIndicator chaskiHealthIndicator(ChaskiNode node, ObjectProvider<ChaskiMembership> membership) {
+			return new ChaskiHealthIndicator(node, membership.getIfAvailable());
 		}
 
 	}
@@ -50,8 +50,8 @@ public class ChaskiActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer,
-				ObjectProvider<ChaskiListenerRegistry> listeners) {
-			return new ChaskiEndpoint(node, streamer, listeners);
+				ObjectProvider<ChaskiListenerRegistry> listeners, ObjectProvider<ChaskiMembership> membership) {
+			return new ChaskiEndpoint(node, streamer, listeners, membership);
 		}
 
 	}

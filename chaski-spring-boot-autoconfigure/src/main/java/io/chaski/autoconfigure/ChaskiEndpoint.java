@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -14,6 +15,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.annotation.ListenerContainer;
+import io.chaski.membership.Member;
+import io.chaski.membership.MemberMetadata;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
@@ -25,7 +28,7 @@ import io.chaski.streamer.StreamerStats;
 
 /**
  * The {@code chaski} actuator endpoint: the node, its peers with latency and jitter, subscriptions, the message
- * pool, queues, traffic and listeners.
+ * pool, queues, traffic, listeners and members.
  */
 @Endpoint(id = "chaski")
 public class ChaskiEndpoint {
@@ -36,15 +39,29 @@ public class ChaskiEndpoint {
 
 	private final ObjectProvider<ChaskiListenerRegistry> listeners;
 
+	private final ObjectProvider<ChaskiMembership> membership;
+
 	/**
 	 * @param node the node
 	 * @param streamer its streamer (the pool limits are read from it)
 	 * @param listeners the listeners, if any
 	 */
 	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners) {
+		this(node, streamer, listeners, null);
+	}
+
+	/**
+	 * @param node the node
+	 * @param streamer its streamer (the pool limits are read from it)
+	 * @param listeners the listeners, if any
+	 * @param membership the membership, if any; {@code null} for none
+	 */
+	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners,
+			ObjectProvider<ChaskiMembership> membership) {
 		this.node = node;
 		this.streamer = streamer;
 		this.listeners = listeners;
+		this.membership = membership;
 	}
 
 	/** @return a snapshot of the node */
@@ -69,7 +86,19 @@ public class ChaskiEndpoint {
 				new TrafficReport(stats.published(), stats.received(), stats.relayed(), traffic.bytesIn(),
 						traffic.bytesOut(), traffic.framesIn(), traffic.framesOut(), traffic.rejectedConnections(),
 						traffic.evictedPendingConnections(), traffic.refusedConnections(), traffic.reconnects()),
-				containers.stream().map(ListenerReport::of).toList());
+				containers.stream().map(ListenerReport::of).toList(), members());
+	}
+
+	private List<MemberReport> members() {
+		if (this.membership == null) {
+			return List.of();
+		}
+		return this.membership.stream()
+			.flatMap(bean -> bean.membership().stream())
+			.flatMap(running -> running.members().stream())
+			.sorted(Comparator.comparing(Member::name))
+			.map(MemberReport::of)
+			.toList();
 	}
 
 	/**
@@ -81,9 +110,28 @@ public class ChaskiEndpoint {
 	 * @param queues outbound and subscriber queues
 	 * @param traffic message and byte counters
 	 * @param listeners listeners with their counters
+	 * @param members every member this node knows, with its state (empty without membership)
 	 */
 	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
-			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners) {
+			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, List<MemberReport> members) {
+	}
+
+	/**
+	 * @param name member name
+	 * @param id member id (its node id)
+	 * @param address membership (UDP) {@code host:port}
+	 * @param state {@code alive}, {@code suspect}, {@code dead} or {@code left}
+	 * @param incarnation the member's incarnation number
+	 * @param metadata what it advertises: TCP address, topics, root, version
+	 */
+	public record MemberReport(String name, UUID id, String address, String state, long incarnation,
+			MemberMetadata metadata) {
+
+		static MemberReport of(Member member) {
+			return new MemberReport(member.name(), member.id(), member.address(),
+					member.state().name().toLowerCase(Locale.ROOT), member.incarnation(), member.metadata());
+		}
+
 	}
 
 	/**

@@ -18,6 +18,7 @@ import io.chaski.membership.MemberEvent;
 import io.chaski.membership.MemberMetadata;
 import io.chaski.membership.MemberState;
 import io.chaski.membership.Membership;
+import io.chaski.membership.MembershipListener;
 import io.chaski.membership.MembershipSettings;
 import io.chaski.membership.UdpMembershipTransport;
 import io.chaski.support.LogSafe;
@@ -46,6 +47,8 @@ public final class MemberLinks implements AutoCloseable {
 
 	private volatile Set<String> advertisedTopics = Set.of();
 
+	private List<PeerAddress> seeds = List.of();
+
 	private MemberLinks(ChaskiNode node, Membership membership) {
 		this.node = node;
 		this.membership = membership;
@@ -60,10 +63,12 @@ public final class MemberLinks implements AutoCloseable {
 	 * @param port UDP port; 0 uses the node's TCP port number
 	 * @param seeds seed addresses as {@code host:port} (their node port; with a membership port set, that port
 	 * is used on the seed's host)
+	 * @param listeners told about member changes from the first one on
 	 * @return the links, running
 	 * @throws IllegalStateException if the UDP port cannot be bound
 	 */
-	public static MemberLinks start(ChaskiNode node, MembershipSettings settings, int port, List<String> seeds) {
+	public static MemberLinks start(ChaskiNode node, MembershipSettings settings, int port, List<String> seeds,
+			MembershipListener... listeners) {
 		PeerAddress address = node.address();
 		int udpPort = (port != 0) ? port : address.port();
 		Membership membership = new Membership(settings,
@@ -71,15 +76,22 @@ public final class MemberLinks implements AutoCloseable {
 				node.settings().clusterSecret(), node.id(), node.name(), MemberMetadata.NONE);
 		MemberLinks links = new MemberLinks(node, membership);
 		membership.addListener(links::memberChanged);
+		List.of(listeners).forEach(membership::addListener);
 		node.addListener(links.new BrokenLinks());
 		membership.start();
 		links.advertise();
-		membership.join(seeds.stream().map(PeerAddress::parse)
+		links.seeds = seeds.stream().map(PeerAddress::parse).filter(seed -> !SeedConnector.isSelf(address, seed)).toList();
+		membership.join(links.seeds.stream()
 			.map(seed -> new InetSocketAddress(seed.host(), (port != 0) ? port : seed.port()))
 			.toList());
 		long period = settings.probeInterval().toNanos();
 		links.timer.scheduleWithFixedDelay(links::round, period, period, TimeUnit.NANOSECONDS);
 		return links;
+	}
+
+	/** @return whether seeds other than the node itself were given (a node with seeds expects company) */
+	public boolean hasSeeds() {
+		return !this.seeds.isEmpty();
 	}
 
 	/** @return the membership */
