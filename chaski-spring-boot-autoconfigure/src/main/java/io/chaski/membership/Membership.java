@@ -58,11 +58,14 @@ public final class Membership implements AutoCloseable {
 	 * @param secret signs and checks every packet; {@code null} for none
 	 * @param id this member's id (the node's)
 	 * @param name its name
+	 * @param advertisedHost host the others send to (the node's advertised host); {@code null} for the address
+	 * the transport is bound to
 	 * @param metadata what it advertises
 	 */
 	public Membership(MembershipSettings settings, MembershipTransport transport, ClusterSecret secret, UUID id,
-			String name, MemberMetadata metadata) {
-		this(settings, transport, secret, new Member(id, name, "", 0, MemberState.ALIVE, 0, metadata),
+			String name, String advertisedHost, MemberMetadata metadata) {
+		this(settings, transport, secret,
+				new Member(id, name, (advertisedHost != null) ? advertisedHost : "", 0, MemberState.ALIVE, 0, metadata),
 				System::nanoTime, new SecureRandom());
 	}
 
@@ -100,7 +103,8 @@ public final class Membership implements AutoCloseable {
 		}
 		this.transport.start(this::received);
 		InetSocketAddress local = this.transport.localAddress();
-		String host = (this.initial.host().isEmpty()) ? local.getHostString() : this.initial.host();
+		// an address literal: peers must not need a name lookup per packet
+		String host = (this.initial.host().isEmpty()) ? local.getAddress().getHostAddress() : this.initial.host();
 		Member self = new Member(this.initial.id(), this.initial.name(), host, local.getPort(), MemberState.ALIVE, 0,
 				this.initial.metadata());
 		this.swim = new Swim(this.settings, new PacketCodec(this.secret, this.settings.maxPacketBytes()),

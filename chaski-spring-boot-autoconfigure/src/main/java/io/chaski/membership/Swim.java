@@ -217,6 +217,16 @@ final class Swim {
 		return drained;
 	}
 
+	/**
+	 * For the simulation: knows a member as after a completed join, without events or gossip.
+	 * @param member an alive member
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void learn(Member member, long now) {
+		this.members.put(member.id(), new Entry(member, now));
+		this.activeChanged = true;
+	}
+
 	/** @return member updates still being spread (for tests and the simulation) */
 	synchronized int pendingBroadcasts() {
 		return this.broadcasts.size();

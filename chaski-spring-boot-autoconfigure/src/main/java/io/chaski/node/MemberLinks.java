@@ -73,7 +73,7 @@ public final class MemberLinks implements AutoCloseable {
 		int udpPort = (port != 0) ? port : address.port();
 		Membership membership = new Membership(settings,
 				new UdpMembershipTransport(node.settings().bindHost(), udpPort, settings.maxPacketBytes()),
-				node.settings().clusterSecret(), node.id(), node.name(), MemberMetadata.NONE);
+				node.settings().clusterSecret(), node.id(), node.name(), address.host(), MemberMetadata.NONE);
 		MemberLinks links = new MemberLinks(node, membership);
 		membership.addListener(links::memberChanged);
 		List.of(listeners).forEach(membership::addListener);

@@ -30,6 +30,9 @@ final class SimCluster {
 
 	private int started;
 
+	/** Whether members added join through the first one. */
+	boolean joinThroughFirst = true;
+
 	private List<MemberEvent> lastEvents;
 
 	private long now = 1_000_000_000L;
@@ -69,13 +72,30 @@ final class SimCluster {
 		this.lastEvents = new ArrayList<>();
 		member.addListener(this.lastEvents::add);
 		member.startManually();
-		if (!this.members.isEmpty()) {
+		if (!this.members.isEmpty() && this.joinThroughFirst) {
 			Member seed = this.members.get(0).self();
 			if (!seed.host().equals(member.self().host()) || seed.port() != member.self().port()) {
 				member.join(List.of(new InetSocketAddress(seed.host(), seed.port())));
 			}
 		}
 		return member;
+	}
+
+	/** Makes every member know every other alive, as after a completed join (large simulations). */
+	void introduceAll() {
+		List<Member> all = this.members.stream().map(Membership::self).toList();
+		for (Membership member : this.members) {
+			for (Member other : all) {
+				if (!other.id().equals(member.self().id())) {
+					member.swim().learn(other, this.now);
+				}
+			}
+		}
+	}
+
+	/** @return the virtual time */
+	long now() {
+		return this.now;
 	}
 
 	/** @return whether the member was stopped */

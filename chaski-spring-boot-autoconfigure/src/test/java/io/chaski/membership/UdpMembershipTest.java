@@ -111,10 +111,16 @@ class UdpMembershipTest {
 					}
 				}
 				socket.send(new DatagramPacket(packet, packet.length, addressOf(a)));
+				if (i % 100 == 99) {
+					// paced in bursts the receive queue holds, so a busy machine does not drop most of them
+					int sent = i + 1;
+					await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+						.until(() -> a.stats().rejected() >= sent - 500);
+				}
 			}
 		}
-		// most arrive (UDP on loopback may drop some under load); each one is counted, none accepted
-		await().atMost(Duration.ofSeconds(30)).until(() -> a.stats().rejected() >= 5_000);
+		// every one that arrived is counted as rejected, none accepted
+		await().atMost(Duration.ofSeconds(30)).until(() -> a.stats().rejected() >= 9_500);
 		assertThat(a.stats().rejected(RejectReason.BAD_SIGNATURE)).isPositive();
 		UUID bId = b.self().id();
 		long accepted = a.stats().packetsReceived.sum();
@@ -128,7 +134,7 @@ class UdpMembershipTest {
 	}
 
 	private Membership start(MembershipTransport transport, String name, ClusterSecret secret) {
-		Membership membership = new Membership(FAST, transport, secret, UUID.randomUUID(), name, MemberMetadata.NONE);
+		Membership membership = new Membership(FAST, transport, secret, UUID.randomUUID(), name, null, MemberMetadata.NONE);
 		this.started.add(membership);
 		return membership.start();
 	}
