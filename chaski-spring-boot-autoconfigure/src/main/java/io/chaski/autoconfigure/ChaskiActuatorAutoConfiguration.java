@@ -68,6 +68,13 @@ public class ChaskiActuatorAutoConfiguration {
 			return new ChaskiMetrics(node, streamer, listeners);
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(ChaskiMembership.class)
+		ChaskiMembershipMetrics chaskiMembershipMetrics(ChaskiMembership membership) {
+			return new ChaskiMembershipMetrics(membership);
+		}
+
 	}
 
 }

@@ -17,11 +17,14 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import io.chaski.membership.MemberEvent;
 import io.chaski.node.ChaskiNode;
 import io.chaski.testing.TestNodes;
 
-/** Membership in real application contexts: events, the endpoint's members, health by member counts. */
+/** Membership in real application contexts: events, the endpoint's members, health and metrics. */
 class MembershipContextsTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
@@ -52,6 +55,11 @@ class MembershipContextsTests {
 					assertThat(report.members()).extracting(ChaskiEndpoint.MemberReport::state)
 						.containsOnly("alive");
 					assertThat(report.members().get(1).metadata().subscriptions()).containsExactly("t");
+					MeterRegistry meters = new SimpleMeterRegistry();
+					new ChaskiMembershipMetrics(first.getBean(ChaskiMembership.class)).bindTo(meters);
+					assertThat(meters.get("chaski.members").tag("state", "alive").gauge().value()).isEqualTo(2);
+					await().atMost(WAIT).until(() -> meters.get("chaski.membership.probes").functionCounter().count() > 0
+							&& meters.get("chaski.membership.gossip").functionCounter().count() > 0);
 					var health = second.getBean(ChaskiHealthIndicator.class).health();
 					assertThat(health.getStatus()).isEqualTo(Status.UP);
 					assertThat(health.getDetails().get("members")).isEqualTo(
