@@ -11,12 +11,9 @@ import java.util.UUID;
  * @param sender the sending member's id
  * @param sequence matches an ack to its ping
  * @param target the member to ping (PING, PING_REQ); {@link #NOBODY} otherwise
- * @param targetHost the target's membership host (PING_REQ), empty otherwise
- * @param targetPort the target's membership port (PING_REQ), 0 otherwise
  * @param updates gossip: member records
  */
-record Packet(PacketType type, UUID sender, int sequence, UUID target, String targetHost, int targetPort,
-		List<Member> updates) {
+record Packet(PacketType type, UUID sender, int sequence, UUID target, List<Member> updates) {
 
 	/** The target of packets that have none. */
 	static final UUID NOBODY = new UUID(0, 0);

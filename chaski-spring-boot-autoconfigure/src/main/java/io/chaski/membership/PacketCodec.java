@@ -45,9 +45,9 @@ final class PacketCodec {
 		this.maxPacketBytes = maxPacketBytes;
 	}
 
-	/** @return bytes a packet's header and trailer take, with an empty target host */
+	/** @return bytes a packet's header and trailer take */
 	int overhead() {
-		return 2 + 1 + 1 + 1 + 16 + 4 + 16 + 2 + 2 + 1 + ((this.secret != null) ? MAC_BYTES : 0);
+		return 2 + 1 + 1 + 1 + 16 + 4 + 16 + 1 + ((this.secret != null) ? MAC_BYTES : 0);
 	}
 
 	/**
@@ -79,13 +79,10 @@ final class PacketCodec {
 	 * @param sender this member's id
 	 * @param sequence the sequence number
 	 * @param target the target, or {@link Packet#NOBODY}
-	 * @param targetHost the target's host, or empty
-	 * @param targetPort the target's port, or 0
 	 * @param members encoded member records ({@link #encodeMember}); at most 255, fitting the packet size
 	 * @return the packet, signed when a secret is set
 	 */
-	byte[] encode(PacketType type, UUID sender, int sequence, UUID target, String targetHost, int targetPort,
-			List<byte[]> members) {
+	byte[] encode(PacketType type, UUID sender, int sequence, UUID target, List<byte[]> members) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(512);
 		writeShort(out, MAGIC);
 		out.write(VERSION);
@@ -94,8 +91,6 @@ final class PacketCodec {
 		writeUuid(out, sender);
 		writeInt(out, sequence);
 		writeUuid(out, target);
-		writeString(out, targetHost);
-		writeShort(out, targetPort);
 		out.write(members.size());
 		members.forEach(out::writeBytes);
 		if (this.secret != null) {
@@ -132,8 +127,6 @@ final class PacketCodec {
 			UUID sender = readUuid(in);
 			int sequence = in.getInt();
 			UUID target = readUuid(in);
-			String targetHost = readString(in);
-			int targetPort = in.getShort() & 0xFFFF;
 			int count = in.get() & 0xFF;
 			List<Member> members = new ArrayList<>(Math.min(count, in.remaining() / 30 + 1));
 			for (int i = 0; i < count; i++) {
@@ -142,7 +135,7 @@ final class PacketCodec {
 			if (in.hasRemaining()) {
 				throw new PacketRejectedException(RejectReason.MALFORMED, "trailing bytes");
 			}
-			return new Packet(type, sender, sequence, target, targetHost, targetPort, members);
+			return new Packet(type, sender, sequence, target, members);
 		}
 		catch (BufferUnderflowException | IllegalArgumentException ex) {
 			throw new PacketRejectedException(RejectReason.MALFORMED, "truncated or invalid field");

@@ -24,6 +24,9 @@ final class Swim {
 	/** Most SYNC_REPLY packets sent for one SYNC. */
 	static final int MAX_SYNC_PACKETS = 64;
 
+	/** Most SYNCs answered per probe interval; joiners retry with backoff. */
+	static final int SYNC_REPLIES_PER_INTERVAL = 16;
+
 	private final MembershipSettings settings;
 
 	private final PacketCodec codec;
@@ -68,6 +71,9 @@ final class Swim {
 
 	private int joinAttempts;
 
+	/** A SYNC is answered with up to {@link #MAX_SYNC_PACKETS} packets: bounded, so it cannot amplify floods. */
+	private final SyncBudget syncReplies;
+
 	private boolean leaving;
 
 	Swim(MembershipSettings settings, PacketCodec codec, MembershipTransport transport, MembershipStats stats,
@@ -78,6 +84,7 @@ final class Swim {
 		this.stats = stats;
 		this.random = random;
 		this.self = self;
+		this.syncReplies = new SyncBudget(SYNC_REPLIES_PER_INTERVAL, settings.probeInterval().toNanos());
 	}
 
 	// ---------------------------------------------------------------- driven from outside
@@ -116,7 +123,7 @@ final class Swim {
 		else if (now - this.nextPushPull >= 0) {
 			this.nextPushPull = now + this.settings.pushPullInterval().toNanos();
 			for (Entry entry : randomActive(1, null)) {
-				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY, "", 0,
+				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
 						List.of(PacketCodec.encodeMember(this.self)));
 			}
 		}
@@ -147,12 +154,16 @@ final class Swim {
 		switch (packet.type()) {
 			case PING -> {
 				if (packet.target().equals(this.self.id()) || packet.target().equals(Packet.NOBODY)) {
-					send(from, PacketType.ACK, packet.sequence(), Packet.NOBODY, "", 0, List.of());
+					send(from, PacketType.ACK, packet.sequence(), Packet.NOBODY, List.of());
 				}
 			}
 			case ACK -> acked(packet.sequence());
 			case PING_REQ -> relay(from, packet, now);
-			case SYNC -> replySync(from);
+			case SYNC -> {
+				if (this.syncReplies.tryAcquire(now)) {
+					replySync(from);
+				}
+			}
 			case GOSSIP, SYNC_REPLY -> {
 				// the updates were all they carried
 			}
@@ -190,7 +201,7 @@ final class Swim {
 		this.self = this.self.with(MemberState.LEFT, this.self.incarnation() + 1);
 		List<byte[]> left = List.of(PacketCodec.encodeMember(this.self));
 		for (Entry entry : active()) {
-			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, "", 0, left);
+			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, left);
 		}
 	}
 
@@ -348,7 +359,7 @@ final class Swim {
 			return;
 		}
 		for (Entry entry : randomActive(this.settings.gossipNodes(), null)) {
-			send(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, "", 0, List.of());
+			send(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, List.of());
 		}
 	}
 
@@ -381,7 +392,7 @@ final class Swim {
 		// a suspect learns it is suspected from the probe itself, however long ago the gossip about it ran out
 		List<byte[]> records = (entry.member.state() == MemberState.SUSPECT)
 				? List.of(PacketCodec.encodeMember(entry.member)) : List.of();
-		send(entry.address(), PacketType.PING, sequence, entry.member.id(), "", 0, records);
+		send(entry.address(), PacketType.PING, sequence, entry.member.id(), records);
 	}
 
 	private void expireProbes(long now) {
@@ -404,8 +415,7 @@ final class Swim {
 				probe.indirect = true;
 				for (Entry helper : randomActive(this.settings.indirectChecks(), target)) {
 					this.stats.indirectProbes.increment();
-					send(helper.address(), PacketType.PING_REQ, next.getKey(), probe.target, target.member.host(),
-							target.member.port(), List.of());
+					send(helper.address(), PacketType.PING_REQ, next.getKey(), probe.target, List.of());
 				}
 			}
 		}
@@ -415,18 +425,20 @@ final class Swim {
 		this.probes.remove(sequence);
 		Relay relay = this.relays.remove(sequence);
 		if (relay != null) {
-			send(relay.origin, PacketType.ACK, relay.originSequence, Packet.NOBODY, "", 0, List.of());
+			send(relay.origin, PacketType.ACK, relay.originSequence, Packet.NOBODY, List.of());
 		}
 	}
 
 	private void relay(InetSocketAddress from, Packet packet, long now) {
-		if (packet.targetPort() == 0 || this.relays.size() >= MAX_MEMBERS) {
+		// only to a member this node knows, at the address it knows: a forged ping-req cannot aim pings (or
+		// name lookups) anywhere else
+		Entry target = this.members.get(packet.target());
+		if (target == null || !target.member.state().active() || this.relays.size() >= MAX_MEMBERS) {
 			return;
 		}
 		int sequence = ++this.sequence;
 		this.relays.put(sequence, new Relay(from, packet.sequence(), now));
-		send(new InetSocketAddress(packet.targetHost(), packet.targetPort()), PacketType.PING, sequence,
-				packet.target(), "", 0, List.of());
+		send(target.address(), PacketType.PING, sequence, packet.target(), List.of());
 	}
 
 	private void expireSuspicions(long now) {
@@ -454,7 +466,7 @@ final class Swim {
 				entry.reprobeDelay = Math.min(entry.reprobeDelay * 2, this.settings.reprobeMaxBackoff().toNanos());
 				entry.nextReprobe = now + entry.reprobeDelay;
 				// the record tells the member, if it is the same process, that it was declared dead: it refutes
-				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY, "", 0,
+				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
 						List.of(PacketCodec.encodeMember(this.self), PacketCodec.encodeMember(entry.member)));
 			}
 		}
@@ -476,7 +488,7 @@ final class Swim {
 		List<byte[]> me = List.of(PacketCodec.encodeMember(this.self));
 		for (InetSocketAddress seed : this.seeds) {
 			if (!seed.equals(this.transport.localAddress())) {
-				sendRaw(seed, PacketType.SYNC, 0, Packet.NOBODY, "", 0, me);
+				sendRaw(seed, PacketType.SYNC, 0, Packet.NOBODY, me);
 			}
 		}
 	}
@@ -492,7 +504,7 @@ final class Swim {
 				if (++packets > MAX_SYNC_PACKETS) {
 					return;
 				}
-				sendRaw(to, PacketType.SYNC_REPLY, 0, Packet.NOBODY, "", 0, chunk);
+				sendRaw(to, PacketType.SYNC_REPLY, 0, Packet.NOBODY, chunk);
 				chunk = new ArrayList<>();
 				used = 0;
 			}
@@ -501,31 +513,28 @@ final class Swim {
 				used += encoded.length;
 			}
 		}
-		sendRaw(to, PacketType.SYNC_REPLY, 0, Packet.NOBODY, "", 0, chunk);
+		sendRaw(to, PacketType.SYNC_REPLY, 0, Packet.NOBODY, chunk);
 	}
 
 	// ---------------------------------------------------------------- sending
 
 	/** Sends a packet with as much pending gossip as fits after the given records. */
-	private void send(InetSocketAddress to, PacketType type, int sequence, UUID target, String targetHost,
-			int targetPort, List<byte[]> records) {
-		int budget = this.settings.maxPacketBytes() - this.codec.overhead() - 3 * targetHost.length();
+	private void send(InetSocketAddress to, PacketType type, int sequence, UUID target, List<byte[]> records) {
+		int budget = this.settings.maxPacketBytes() - this.codec.overhead();
 		for (byte[] record : records) {
 			budget -= record.length;
 		}
 		int limit = this.settings.retransmitMultiplier() * (int) Math.ceil(Math.log10(active().size() + 2));
 		List<byte[]> all = new ArrayList<>(records);
 		all.addAll(this.broadcasts.take(budget, limit));
-		sendRaw(to, type, sequence, target, targetHost, targetPort, all);
+		sendRaw(to, type, sequence, target, all);
 	}
 
-	private void sendRaw(InetSocketAddress to, PacketType type, int sequence, UUID target, String targetHost,
-			int targetPort, List<byte[]> records) {
+	private void sendRaw(InetSocketAddress to, PacketType type, int sequence, UUID target, List<byte[]> records) {
 		for (byte[] record : records) {
 			this.stats.gossipBytes.add(record.length);
 		}
-		this.transport.send(to, this.codec.encode(type, this.self.id(), sequence, target, targetHost, targetPort,
-				records));
+		this.transport.send(to, this.codec.encode(type, this.self.id(), sequence, target, records));
 	}
 
 	private long interval() {
@@ -618,6 +627,32 @@ final class Swim {
 
 	/** A ping sent for another member's ping-req: its ack goes back there. */
 	private record Relay(InetSocketAddress origin, int originSequence, long started) {
+	}
+
+	/** Answers at most a number of SYNCs per interval (a fixed window: simple, and enough against floods). */
+	private static final class SyncBudget {
+
+		private final int limit;
+
+		private final long window;
+
+		private long windowStart = Long.MIN_VALUE;
+
+		private int used;
+
+		SyncBudget(int limit, long window) {
+			this.limit = limit;
+			this.window = window;
+		}
+
+		boolean tryAcquire(long now) {
+			if (this.windowStart == Long.MIN_VALUE || now - this.windowStart >= this.window) {
+				this.windowStart = now;
+				this.used = 0;
+			}
+			return this.used++ < this.limit;
+		}
+
 	}
 
 }

@@ -95,7 +95,7 @@ class UdpMembershipTest {
 		awaitAlive(2, a, b);
 		Random random = new Random(42);
 		PacketCodec codec = new PacketCodec(SECRET, 1400);
-		byte[] valid = codec.encode(PacketType.PING, UUID.randomUUID(), 1, a.self().id(), "", 0,
+		byte[] valid = codec.encode(PacketType.PING, UUID.randomUUID(), 1, a.self().id(),
 				List.of(PacketCodec.encodeMember(b.self())));
 		try (DatagramSocket socket = new DatagramSocket(0, addressOf(a).getAddress())) {
 			for (int i = 0; i < 10_000; i++) {
