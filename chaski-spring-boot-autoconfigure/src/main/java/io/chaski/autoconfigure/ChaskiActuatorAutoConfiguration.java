@@ -38,8 +38,8 @@ public class ChaskiActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "chaskiHealthIndicator")
 		@ConditionalOnEnabledHealthIndicator("chaski")
-		ChaskiHealthIndicator chaskiHealthIndicator(ChaskiNode node) {
-			return new ChaskiHealthIndicator(node);
+		ChaskiHealthIndicator chaskiHealthIndicator(ChaskiNode node, ObjectProvider<ChaskiMembership> membership) {
+			return new ChaskiHealthIndicator(node, membership.getIfAvailable());
 		}
 
 	}
@@ -53,8 +53,8 @@ public class ChaskiActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		ChaskiEndpoint chaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer,
 				ObjectProvider<ChaskiListenerRegistry> listeners, ObjectProvider<ChaskiStorage> storage,
-				ObjectProvider<ChaskiRemoteRegistry> remote) {
-			return new ChaskiEndpoint(node, streamer, listeners, storage, remote);
+				ObjectProvider<ChaskiRemoteRegistry> remote, ObjectProvider<ChaskiMembership> membership) {
+			return new ChaskiEndpoint(node, streamer, listeners, storage, remote, membership);
 		}
 
 	}
@@ -69,6 +69,13 @@ public class ChaskiActuatorAutoConfiguration {
 		ChaskiMetrics chaskiMetrics(ChaskiNode node, ChaskiStreamer streamer,
 				ObjectProvider<ChaskiListenerRegistry> listeners) {
 			return new ChaskiMetrics(node, streamer, listeners);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(ChaskiMembership.class)
+		ChaskiMembershipMetrics chaskiMembershipMetrics(ChaskiMembership membership) {
+			return new ChaskiMembershipMetrics(membership);
 		}
 
 	}

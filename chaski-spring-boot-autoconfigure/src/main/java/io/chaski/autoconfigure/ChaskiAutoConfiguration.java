@@ -78,6 +78,13 @@ public class ChaskiAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "chaski.membership.enabled", matchIfMissing = true)
+	ChaskiMembership chaskiMembership(ChaskiNode node, ChaskiProperties properties, ApplicationEventPublisher publisher) {
+		return new ChaskiMembership(node, properties.membership(), properties.discovery().seeds(), publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ChaskiListenerRegistry chaskiListenerRegistry(ChaskiStreamer streamer, ChaskiProperties properties) {
 		return new ChaskiListenerRegistry(streamer, properties.listener().concurrency(),
 				properties.node().shutdownTimeout(), properties.listener().deliveryPolicy());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,6 +17,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import io.chaski.annotation.ChaskiListenerRegistry;
 import io.chaski.annotation.ListenerContainer;
 import io.chaski.files.TransferInfo;
+import io.chaski.membership.Member;
+import io.chaski.membership.MemberMetadata;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.NodeStats;
 import io.chaski.node.PeerAddress;
@@ -29,7 +32,7 @@ import io.chaski.streamer.StreamerStats;
 
 /**
  * The {@code chaski} actuator endpoint: the node, its peers with latency and jitter, subscriptions, the message
- * pool, queues, traffic and listeners.
+ * pool, queues, traffic, listeners and members.
  */
 @Endpoint(id = "chaski")
 public class ChaskiEndpoint {
@@ -44,6 +47,8 @@ public class ChaskiEndpoint {
 
 	private final ObjectProvider<ChaskiRemoteRegistry> remote;
 
+	private final ObjectProvider<ChaskiMembership> membership;
+
 	/**
 	 * @param node the node
 	 * @param streamer its streamer (the pool limits are read from it)
@@ -52,12 +57,14 @@ public class ChaskiEndpoint {
 	 * @param remote the remote-call registry, if any
 	 */
 	public ChaskiEndpoint(ChaskiNode node, ChaskiStreamer streamer, ObjectProvider<ChaskiListenerRegistry> listeners,
-			ObjectProvider<ChaskiStorage> storage, ObjectProvider<ChaskiRemoteRegistry> remote) {
+			ObjectProvider<ChaskiStorage> storage, ObjectProvider<ChaskiRemoteRegistry> remote,
+			ObjectProvider<ChaskiMembership> membership) {
 		this.node = node;
 		this.streamer = streamer;
 		this.listeners = listeners;
 		this.storage = storage;
 		this.remote = remote;
+		this.membership = membership;
 	}
 
 	/** @return a snapshot of the node */
@@ -85,7 +92,19 @@ public class ChaskiEndpoint {
 						traffic.authenticationFailures(), traffic.peerLimitRefusals(), traffic.reconnects()),
 				containers.stream().map(ListenerReport::of).toList(), this.streamer.files().active(),
 				this.storage.stream().findFirst().map(StorageReport::of).orElse(null),
-				this.remote.stream().findFirst().map(ServicesReport::of).orElse(null));
+				this.remote.stream().findFirst().map(ServicesReport::of).orElse(null), members());
+	}
+
+	private List<MemberReport> members() {
+		if (this.membership == null) {
+			return List.of();
+		}
+		return this.membership.stream()
+			.flatMap(bean -> bean.membership().stream())
+			.flatMap(running -> running.members().stream())
+			.sorted(Comparator.comparing(Member::name))
+			.map(MemberReport::of)
+			.toList();
 	}
 
 	/**
@@ -100,10 +119,11 @@ public class ChaskiEndpoint {
 	 * @param transfers files being sent or received, with progress and rate
 	 * @param storage the node's storage, {@code null} when chaski.storage.enabled is off
 	 * @param services remote-call services offered here and by each peer; {@code null} without remote calls
+	 * @param members every member this node knows, with its state (empty without membership)
 	 */
 	public record ChaskiReport(NodeReport node, List<PeerReport> peers, Set<String> subscriptions, PoolReport pool,
 			QueueReport queues, TrafficReport traffic, List<ListenerReport> listeners, List<TransferInfo> transfers,
-			StorageReport storage, ServicesReport services) {
+			StorageReport storage, ServicesReport services, List<MemberReport> members) {
 	}
 
 	/**
@@ -118,6 +138,24 @@ public class ChaskiEndpoint {
 		static ServicesReport of(ChaskiRemoteRegistry registry) {
 			return new ServicesReport(registry.localServices(), registry.remoteServices(), registry.pendingCalls(),
 					registry.servingCalls());
+		}
+
+	}
+
+	/**
+	 * @param name member name
+	 * @param id member id (its node id)
+	 * @param address membership (UDP) {@code host:port}
+	 * @param state {@code alive}, {@code suspect}, {@code dead} or {@code left}
+	 * @param incarnation the member's incarnation number
+	 * @param metadata what it advertises: TCP address, topics, root, version
+	 */
+	public record MemberReport(String name, UUID id, String address, String state, long incarnation,
+			MemberMetadata metadata) {
+
+		static MemberReport of(Member member) {
+			return new MemberReport(member.name(), member.id(), member.address(),
+					member.state().name().toLowerCase(Locale.ROOT), member.incarnation(), member.metadata());
 		}
 
 	}

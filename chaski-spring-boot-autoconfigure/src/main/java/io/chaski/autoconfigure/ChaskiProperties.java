@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import io.chaski.files.FileSettings;
+import io.chaski.membership.MembershipSettings;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
@@ -47,6 +48,7 @@ import io.chaski.transport.TransportMode;
  * @param files Files pushed to this node and from it (ChaskiStreamer.pushFile).
  * @param storage Key/value storage of this node (ChaskiStorage) in its own SQLite file.
  * @param remote Remote calls: ChaskiService beans and ChaskiRemote proxies.
+ * @param membership Membership and failure detection (SWIM over UDP).
  */
 @ConfigurationProperties("chaski")
 @Validated
@@ -56,7 +58,8 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		@Valid @DefaultValue Queue queue, @Valid @DefaultValue Streamer streamer,
 		@Valid @DefaultValue Listener listener, @Valid @DefaultValue Security security,
 		Map<String, @Valid Binding> bindings, @Valid @DefaultValue Files files,
-		@Valid @DefaultValue Storage storage, @Valid @DefaultValue Remote remote) {
+		@Valid @DefaultValue Storage storage, @Valid @DefaultValue Remote remote,
+		@Valid @DefaultValue Membership membership) {
 
 	/** Validates the components; see the record description. */
 	public ChaskiProperties {
@@ -446,6 +449,57 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 		public RemoteSettings settings(boolean virtualThreads) {
 			return new RemoteSettings(this.timeout, this.threads, this.queueCapacity, this.maxPendingCalls,
 					virtualThreads);
+		}
+
+	}
+
+	/**
+	 * Membership and failure detection: SWIM over UDP with gossip (docs/membership.md).
+	 *
+	 * @param enabled Whether the node runs membership: members that share a topic are linked, and linked again
+	 * after any outage.
+	 * @param port UDP port of membership; 0 uses the node's TCP port number (then seeds name node ports).
+	 * @param probeInterval Time between two probes of this node, one member each.
+	 * @param probeTimeout How long a direct ping waits for its ack before other members are asked to probe.
+	 * @param indirectChecks Members asked to probe a member that missed its direct ping.
+	 * @param suspicionMultiplier Shortest suspicion timeout, as this times log10(members) times the probe
+	 * interval.
+	 * @param suspicionMaxMultiplier Longest suspicion timeout, as a multiple of the shortest; confirmations by
+	 * other members shorten it.
+	 * @param retransmitMultiplier Each member update is piggybacked this times ceil(log10(members + 1)) times.
+	 * @param gossipInterval Time between gossip packets to random members.
+	 * @param gossipNodes Members each gossip packet goes to.
+	 * @param pushPullInterval Time between full member-list exchanges with a random member.
+	 * @param deadRetention How long dead and left members are re-probed (with backoff) before they are
+	 * forgotten.
+	 * @param reprobeMaxBackoff Longest delay between two re-probes of a dead member.
+	 * @param joinMaxBackoff Longest delay between two join attempts through the seeds; attempts never stop while
+	 * no other member is alive.
+	 * @param maxPacketSize Largest membership packet sent or accepted, in bytes; below the network's MTU.
+	 */
+	public record Membership(@DefaultValue("true") boolean enabled, @DefaultValue("0") @Min(0) @Max(65535) int port,
+			@DefaultValue("1s") Duration probeInterval, @DefaultValue("500ms") Duration probeTimeout,
+			@DefaultValue("3") int indirectChecks, @DefaultValue("4") int suspicionMultiplier,
+			@DefaultValue("6") int suspicionMaxMultiplier, @DefaultValue("4") int retransmitMultiplier,
+			@DefaultValue("200ms") Duration gossipInterval, @DefaultValue("3") int gossipNodes,
+			@DefaultValue("30s") Duration pushPullInterval, @DefaultValue("1h") Duration deadRetention,
+			@DefaultValue("30s") Duration reprobeMaxBackoff, @DefaultValue("30s") Duration joinMaxBackoff,
+			@DefaultValue("1400") int maxPacketSize) {
+
+		/** Validates the components together; invalid values fail startup naming the property. */
+		public Membership {
+			PropertyChecks.check(() -> new MembershipSettings(probeInterval, probeTimeout, indirectChecks,
+					suspicionMultiplier, suspicionMaxMultiplier, retransmitMultiplier, gossipInterval, gossipNodes,
+					pushPullInterval, deadRetention, reprobeMaxBackoff, joinMaxBackoff, maxPacketSize),
+					"chaski.membership");
+		}
+
+		/** @return the engine's settings */
+		public MembershipSettings settings() {
+			return new MembershipSettings(this.probeInterval, this.probeTimeout, this.indirectChecks,
+					this.suspicionMultiplier, this.suspicionMaxMultiplier, this.retransmitMultiplier,
+					this.gossipInterval, this.gossipNodes, this.pushPullInterval, this.deadRetention,
+					this.reprobeMaxBackoff, this.joinMaxBackoff, this.maxPacketSize);
 		}
 
 	}

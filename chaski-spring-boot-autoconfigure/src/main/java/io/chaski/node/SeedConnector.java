@@ -52,7 +52,7 @@ public final class SeedConnector implements AutoCloseable {
 	/** Starts dialing every seed; returns at once. Call after the node started. */
 	public void start() {
 		for (PeerAddress seed : this.seeds) {
-			if (isSelf(seed)) {
+			if (isSelf(this.node.address(), seed)) {
 				log.debug("Node {} skips seed {}: that is itself", this.node.name(), seed);
 				continue;
 			}
@@ -102,8 +102,12 @@ public final class SeedConnector implements AutoCloseable {
 		});
 	}
 
-	private boolean isSelf(PeerAddress seed) {
-		PeerAddress self = this.node.address();
+	/**
+	 * @param self a node's own address, {@code null} before it started
+	 * @param seed a seed address
+	 * @return whether the seed is that node (its port on one of this machine's addresses)
+	 */
+	static boolean isSelf(PeerAddress self, PeerAddress seed) {
 		if (self == null || self.port() != seed.port()) {
 			return false;
 		}

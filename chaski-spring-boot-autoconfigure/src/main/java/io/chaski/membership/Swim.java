@@ -1,0 +1,658 @@
+package io.chaski.membership;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * The SWIM protocol with the Lifeguard suspicion timer, as a state machine driven from outside: {@link #tick}
+ * with the current time and {@link #received} with each datagram. It never reads a clock or sleeps, so the same
+ * code runs on real UDP and in a deterministic simulation. Every method holds the instance lock; packets are
+ * sent under it (sending a datagram does not block for long).
+ */
+final class Swim {
+
+	/** Most members remembered: a flood of forged records must not exhaust the heap. */
+	static final int MAX_MEMBERS = 16_384;
+
+	/** Most SYNC_REPLY packets sent for one SYNC. */
+	static final int MAX_SYNC_PACKETS = 64;
+
+	/** Most SYNCs answered per probe interval; joiners retry with backoff. */
+	static final int SYNC_REPLIES_PER_INTERVAL = 16;
+
+	private final MembershipSettings settings;
+
+	private final PacketCodec codec;
+
+	private final MembershipTransport transport;
+
+	private final MembershipStats stats;
+
+	private final Random random;
+
+	private final Map<UUID, Entry> members = new HashMap<>();
+
+	private final Map<Integer, Probe> probes = new HashMap<>();
+
+	private final Map<Integer, Relay> relays = new HashMap<>();
+
+	private final Broadcasts broadcasts = new Broadcasts();
+
+	private final List<MemberEvent> events = new ArrayList<>();
+
+	private List<Entry> active = new ArrayList<>();
+
+	private boolean activeChanged;
+
+	private final List<Entry> probeOrder = new ArrayList<>();
+
+	private int probeIndex;
+
+	private List<InetSocketAddress> seeds = List.of();
+
+	private Member self;
+
+	private int sequence;
+
+	private long nextProbe = Long.MIN_VALUE;
+
+	private long nextGossip = Long.MIN_VALUE;
+
+	private long nextJoin = Long.MIN_VALUE;
+
+	private long nextPushPull = Long.MIN_VALUE;
+
+	private int joinAttempts;
+
+	/** A SYNC is answered with up to {@link #MAX_SYNC_PACKETS} packets: bounded, so it cannot amplify floods. */
+	private final SyncBudget syncReplies;
+
+	private boolean leaving;
+
+	Swim(MembershipSettings settings, PacketCodec codec, MembershipTransport transport, MembershipStats stats,
+			Random random, Member self) {
+		this.settings = settings;
+		this.codec = codec;
+		this.transport = transport;
+		this.stats = stats;
+		this.random = random;
+		this.self = self;
+		this.syncReplies = new SyncBudget(SYNC_REPLIES_PER_INTERVAL, settings.probeInterval().toNanos());
+	}
+
+	// ---------------------------------------------------------------- driven from outside
+
+	/**
+	 * @param addresses membership endpoints to join through, retried while no other member is alive
+	 */
+	synchronized void join(List<InetSocketAddress> addresses) {
+		this.seeds = List.copyOf(addresses);
+		this.joinAttempts = 0;
+		this.nextJoin = Long.MIN_VALUE;
+	}
+
+	/** @param now the current time in nanoseconds: runs every timer that is due */
+	synchronized void tick(long now) {
+		if (this.leaving) {
+			return;
+		}
+		expireProbes(now);
+		this.relays.values().removeIf(relay -> now - relay.started > interval());
+		expireSuspicions(now);
+		reprobeDead(now);
+		joinIfAlone(now);
+		if (now - this.nextProbe >= 0 || this.nextProbe == Long.MIN_VALUE) {
+			this.nextProbe = now + interval();
+			probeNext(now);
+		}
+		if (now - this.nextGossip >= 0 || this.nextGossip == Long.MIN_VALUE) {
+			this.nextGossip = now + this.settings.gossipInterval().toNanos();
+			gossip();
+		}
+		if (this.nextPushPull == Long.MIN_VALUE) {
+			// spread the first exchange over an interval, so members started together do not sync in step
+			this.nextPushPull = now + (long) (this.random.nextDouble() * this.settings.pushPullInterval().toNanos());
+		}
+		else if (now - this.nextPushPull >= 0) {
+			this.nextPushPull = now + this.settings.pushPullInterval().toNanos();
+			for (Entry entry : randomActive(1, null)) {
+				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
+						List.of(PacketCodec.encodeMember(this.self)));
+			}
+		}
+	}
+
+	/**
+	 * Handles one datagram; a packet that must be dropped is counted, never thrown.
+	 * @param from where it came from
+	 * @param data its bytes
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void received(InetSocketAddress from, byte[] data, long now) {
+		Packet packet;
+		try {
+			packet = this.codec.decode(data);
+		}
+		catch (PacketRejectedException ex) {
+			this.stats.reject(ex.reason());
+			return;
+		}
+		if (this.leaving || packet.sender().equals(this.self.id())) {
+			return;
+		}
+		this.stats.packetsReceived.increment();
+		for (Member update : packet.updates()) {
+			apply(update, packet.sender(), now);
+		}
+		switch (packet.type()) {
+			case PING -> {
+				if (packet.target().equals(this.self.id()) || packet.target().equals(Packet.NOBODY)) {
+					send(from, PacketType.ACK, packet.sequence(), Packet.NOBODY, List.of());
+				}
+			}
+			case ACK -> acked(packet.sequence());
+			case PING_REQ -> relay(from, packet, now);
+			case SYNC -> {
+				if (this.syncReplies.tryAcquire(now)) {
+					replySync(from);
+				}
+			}
+			case GOSSIP, SYNC_REPLY -> {
+				// the updates were all they carried
+			}
+		}
+	}
+
+	/**
+	 * Probes a member now, out of turn (its TCP connection broke: a hint, not a verdict).
+	 * @param id the member
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void probeNow(UUID id, long now) {
+		Entry entry = this.members.get(id);
+		if (!this.leaving && entry != null && entry.member.state().active()
+				&& this.probes.values().stream().noneMatch(probe -> probe.target.equals(id))) {
+			startProbe(entry, now);
+		}
+	}
+
+	/** @param metadata this member's new metadata, spread with a higher incarnation */
+	synchronized void updateMetadata(MemberMetadata metadata) {
+		if (!this.leaving && !metadata.equals(this.self.metadata())) {
+			this.self = new Member(this.self.id(), this.self.name(), this.self.host(), this.self.port(),
+					MemberState.ALIVE, this.self.incarnation() + 1, metadata);
+			this.broadcasts.add(this.self);
+		}
+	}
+
+	/** Announces a graceful stop to every live member at once; the instance does nothing afterwards. */
+	synchronized void leave() {
+		if (this.leaving) {
+			return;
+		}
+		this.leaving = true;
+		this.self = this.self.with(MemberState.LEFT, this.self.incarnation() + 1);
+		List<byte[]> left = List.of(PacketCodec.encodeMember(this.self));
+		for (Entry entry : active()) {
+			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, left);
+		}
+	}
+
+	/** @return this member and every member it knows, in no particular order */
+	synchronized List<Member> members() {
+		List<Member> all = new ArrayList<>(this.members.size() + 1);
+		all.add(this.self);
+		this.members.values().forEach(entry -> all.add(entry.member));
+		return all;
+	}
+
+	/** @return this member as it is now */
+	synchronized Member self() {
+		return this.self;
+	}
+
+	/** @return the events since the last call, in order */
+	synchronized List<MemberEvent> drainEvents() {
+		if (this.events.isEmpty()) {
+			return List.of();
+		}
+		List<MemberEvent> drained = List.copyOf(this.events);
+		this.events.clear();
+		return drained;
+	}
+
+	/**
+	 * For the simulation: knows a member as after a completed join, without events or gossip.
+	 * @param member an alive member
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void learn(Member member, long now) {
+		this.members.put(member.id(), new Entry(member, now));
+		this.activeChanged = true;
+	}
+
+	/** @return member updates still being spread (for tests and the simulation) */
+	synchronized int pendingBroadcasts() {
+		return this.broadcasts.size();
+	}
+
+	// ---------------------------------------------------------------- gossip
+
+	private void apply(Member update, UUID from, long now) {
+		if (update.id().equals(this.self.id())) {
+			refuteIfNeeded(update);
+			return;
+		}
+		Entry entry = this.members.get(update.id());
+		switch (update.state()) {
+			case ALIVE -> applyAlive(update, entry, now);
+			case SUSPECT -> applySuspect(update, entry, from, now);
+			case DEAD, LEFT -> applyGone(update, entry, now);
+		}
+	}
+
+	private void refuteIfNeeded(Member update) {
+		if (update.state() != MemberState.ALIVE && update.incarnation() >= this.self.incarnation()) {
+			this.self = this.self.with(MemberState.ALIVE, update.incarnation() + 1);
+			this.broadcasts.add(this.self);
+			this.stats.refutations.increment();
+		}
+	}
+
+	private void applyAlive(Member update, Entry entry, long now) {
+		if (entry == null) {
+			if (this.members.size() >= MAX_MEMBERS) {
+				return;
+			}
+			supersede(update, now);
+			this.members.put(update.id(), new Entry(update, now));
+			this.activeChanged = true;
+			changed(MemberEvent.Type.JOINED, update);
+			return;
+		}
+		if (update.incarnation() <= entry.member.incarnation()) {
+			return;
+		}
+		MemberState previous = entry.member.state();
+		boolean metadataChanged = !entry.member.metadata().equals(update.metadata());
+		entry.set(update, now);
+		if (previous != MemberState.ALIVE) {
+			this.activeChanged |= !previous.active();
+			changed(MemberEvent.Type.ALIVE_AGAIN, update);
+		}
+		else if (metadataChanged) {
+			changed(MemberEvent.Type.UPDATED, update);
+		}
+		else {
+			this.broadcasts.add(update);
+		}
+	}
+
+	/** A new member at the address of another one: the process restarted (ids are new at every start). */
+	private void supersede(Member update, long now) {
+		Iterator<Entry> entries = this.members.values().iterator();
+		while (entries.hasNext()) {
+			Entry old = entries.next();
+			if (old.member.port() == update.port() && old.member.host().equals(update.host())) {
+				entries.remove();
+				this.activeChanged = true;
+				if (old.member.state().active()) {
+					changed(MemberEvent.Type.DEAD, old.member.with(MemberState.DEAD, old.member.incarnation()));
+				}
+			}
+		}
+	}
+
+	private void applySuspect(Member update, Entry entry, UUID from, long now) {
+		if (entry == null || update.incarnation() < entry.member.incarnation() || !entry.member.state().active()) {
+			return;
+		}
+		if (entry.member.state() == MemberState.SUSPECT && update.incarnation() == entry.member.incarnation()) {
+			if (entry.suspicion.confirm(from)) {
+				this.broadcasts.add(entry.member);
+			}
+			return;
+		}
+		suspect(entry, update.incarnation(), from, now);
+	}
+
+	private void suspect(Entry entry, long incarnation, UUID from, long now) {
+		int alive = active().size() + 1;
+		long min = (long) (this.settings.suspicionMultiplier() * Math.max(1.0, Math.log10(alive)) * interval());
+		long max = min * this.settings.suspicionMaxMultiplier();
+		int expected = this.settings.suspicionMultiplier() - 2;
+		entry.set(entry.member.with(MemberState.SUSPECT, incarnation), now);
+		entry.suspicion = new Suspicion(now, min, max, (alive - 2 < expected) ? 0 : expected, from);
+		changed(MemberEvent.Type.SUSPECT, entry.member);
+	}
+
+	private void applyGone(Member update, Entry entry, long now) {
+		if (entry == null || update.incarnation() < entry.member.incarnation()
+				|| entry.member.state() == MemberState.LEFT || entry.member.state() == update.state()) {
+			return;
+		}
+		declare(entry, update.state(), update.incarnation(), now);
+	}
+
+	private void declare(Entry entry, MemberState state, long incarnation, long now) {
+		entry.set(entry.member.with(state, incarnation), now);
+		entry.reprobeDelay = interval();
+		entry.nextReprobe = now + interval();
+		this.activeChanged = true;
+		changed((state == MemberState.DEAD) ? MemberEvent.Type.DEAD : MemberEvent.Type.LEFT, entry.member);
+	}
+
+	private void changed(MemberEvent.Type type, Member member) {
+		this.events.add(new MemberEvent(type, member));
+		this.broadcasts.add(member);
+	}
+
+	private void gossip() {
+		if (this.broadcasts.isEmpty()) {
+			return;
+		}
+		for (Entry entry : randomActive(this.settings.gossipNodes(), null)) {
+			send(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, List.of());
+		}
+	}
+
+	// ---------------------------------------------------------------- probes
+
+	private void probeNext(long now) {
+		List<Entry> candidates = active();
+		if (candidates.isEmpty()) {
+			return;
+		}
+		for (int tries = 0; tries <= candidates.size(); tries++) {
+			if (this.probeIndex >= this.probeOrder.size()) {
+				this.probeOrder.clear();
+				this.probeOrder.addAll(candidates);
+				Collections.shuffle(this.probeOrder, this.random);
+				this.probeIndex = 0;
+			}
+			Entry entry = this.probeOrder.get(this.probeIndex++);
+			if (this.members.get(entry.member.id()) == entry && entry.member.state().active()) {
+				startProbe(entry, now);
+				return;
+			}
+		}
+	}
+
+	private void startProbe(Entry entry, long now) {
+		int sequence = ++this.sequence;
+		this.probes.put(sequence, new Probe(entry.member.id(), now));
+		this.stats.probes.increment();
+		// a suspect learns it is suspected from the probe itself, however long ago the gossip about it ran out
+		List<byte[]> records = (entry.member.state() == MemberState.SUSPECT)
+				? List.of(PacketCodec.encodeMember(entry.member)) : List.of();
+		send(entry.address(), PacketType.PING, sequence, entry.member.id(), records);
+	}
+
+	private void expireProbes(long now) {
+		Iterator<Map.Entry<Integer, Probe>> pending = this.probes.entrySet().iterator();
+		while (pending.hasNext()) {
+			Map.Entry<Integer, Probe> next = pending.next();
+			Probe probe = next.getValue();
+			Entry target = this.members.get(probe.target);
+			if (target == null || !target.member.state().active()) {
+				pending.remove();
+			}
+			else if (now - probe.started >= interval()) {
+				pending.remove();
+				if (target.member.state() == MemberState.ALIVE) {
+					this.stats.suspicions.increment();
+					suspect(target, target.member.incarnation(), this.self.id(), now);
+				}
+			}
+			else if (!probe.indirect && now - probe.started >= this.settings.probeTimeout().toNanos()) {
+				probe.indirect = true;
+				for (Entry helper : randomActive(this.settings.indirectChecks(), target)) {
+					this.stats.indirectProbes.increment();
+					send(helper.address(), PacketType.PING_REQ, next.getKey(), probe.target, List.of());
+				}
+			}
+		}
+	}
+
+	private void acked(int sequence) {
+		this.probes.remove(sequence);
+		Relay relay = this.relays.remove(sequence);
+		if (relay != null) {
+			send(relay.origin, PacketType.ACK, relay.originSequence, Packet.NOBODY, List.of());
+		}
+	}
+
+	private void relay(InetSocketAddress from, Packet packet, long now) {
+		// only to a member this node knows, at the address it knows: a forged ping-req cannot aim pings (or
+		// name lookups) anywhere else
+		Entry target = this.members.get(packet.target());
+		if (target == null || !target.member.state().active() || this.relays.size() >= MAX_MEMBERS) {
+			return;
+		}
+		int sequence = ++this.sequence;
+		this.relays.put(sequence, new Relay(from, packet.sequence(), now));
+		send(target.address(), PacketType.PING, sequence, packet.target(), List.of());
+	}
+
+	private void expireSuspicions(long now) {
+		for (Entry entry : List.copyOf(this.members.values())) {
+			if (entry.member.state() == MemberState.SUSPECT && now - entry.suspicion.deadline() >= 0) {
+				entry.suspicion = null;
+				declare(entry, MemberState.DEAD, entry.member.incarnation(), now);
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- dead members, joining, syncing
+
+	private void reprobeDead(long now) {
+		Iterator<Entry> entries = this.members.values().iterator();
+		while (entries.hasNext()) {
+			Entry entry = entries.next();
+			if (entry.member.state().active()) {
+				continue;
+			}
+			if (now - entry.since > this.settings.deadRetention().toNanos()) {
+				entries.remove();
+			}
+			else if (now - entry.nextReprobe >= 0) {
+				entry.reprobeDelay = Math.min(entry.reprobeDelay * 2, this.settings.reprobeMaxBackoff().toNanos());
+				entry.nextReprobe = now + entry.reprobeDelay;
+				// the record tells the member, if it is the same process, that it was declared dead: it refutes
+				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
+						List.of(PacketCodec.encodeMember(this.self), PacketCodec.encodeMember(entry.member)));
+			}
+		}
+	}
+
+	private void joinIfAlone(long now) {
+		if (this.seeds.isEmpty()) {
+			return;
+		}
+		if (!active().isEmpty()) {
+			this.joinAttempts = 0;
+			return;
+		}
+		if (this.nextJoin != Long.MIN_VALUE && now - this.nextJoin < 0) {
+			return;
+		}
+		long delay = interval() << Math.min(this.joinAttempts++, 20);
+		this.nextJoin = now + Math.min(delay, this.settings.joinMaxBackoff().toNanos());
+		List<byte[]> me = List.of(PacketCodec.encodeMember(this.self));
+		for (InetSocketAddress seed : this.seeds) {
+			if (!seed.equals(this.transport.localAddress())) {
+				sendRaw(seed, PacketType.SYNC, 0, Packet.NOBODY, me);
+			}
+		}
+	}
+
+	private void replySync(InetSocketAddress to) {
+		int budget = this.settings.maxPacketBytes() - this.codec.overhead();
+		List<byte[]> chunk = new ArrayList<>();
+		int used = 0;
+		int packets = 0;
+		for (Member member : members()) {
+			byte[] encoded = PacketCodec.encodeMember(member);
+			if (used + encoded.length > budget || chunk.size() == 255) {
+				if (++packets > MAX_SYNC_PACKETS) {
+					return;
+				}
+				sendRaw(to, PacketType.SYNC_REPLY, 0, Packet.NOBODY, chunk);
+				chunk = new ArrayList<>();
+				used = 0;
+			}
+			if (encoded.length <= budget) {
+				chunk.add(encoded);
+				used += encoded.length;
+			}
+		}
+		sendRaw(to, PacketType.SYNC_REPLY, 0, Packet.NOBODY, chunk);
+	}
+
+	// ---------------------------------------------------------------- sending
+
+	/** Sends a packet with as much pending gossip as fits after the given records. */
+	private void send(InetSocketAddress to, PacketType type, int sequence, UUID target, List<byte[]> records) {
+		int budget = this.settings.maxPacketBytes() - this.codec.overhead();
+		for (byte[] record : records) {
+			budget -= record.length;
+		}
+		int limit = this.settings.retransmitMultiplier() * (int) Math.ceil(Math.log10(active().size() + 2));
+		List<byte[]> all = new ArrayList<>(records);
+		all.addAll(this.broadcasts.take(budget, limit));
+		sendRaw(to, type, sequence, target, all);
+	}
+
+	private void sendRaw(InetSocketAddress to, PacketType type, int sequence, UUID target, List<byte[]> records) {
+		for (byte[] record : records) {
+			this.stats.gossipBytes.add(record.length);
+		}
+		this.transport.send(to, this.codec.encode(type, this.self.id(), sequence, target, records));
+	}
+
+	private long interval() {
+		return this.settings.probeInterval().toNanos();
+	}
+
+	/** @return the other members that are alive or suspect (cached until the list changes) */
+	private List<Entry> active() {
+		if (this.activeChanged) {
+			List<Entry> list = new ArrayList<>();
+			for (Entry entry : this.members.values()) {
+				if (entry.member.state().active()) {
+					list.add(entry);
+				}
+			}
+			this.active = list;
+			this.activeChanged = false;
+		}
+		return this.active;
+	}
+
+	private List<Entry> randomActive(int count, Entry except) {
+		List<Entry> candidates = active();
+		List<Entry> chosen = new ArrayList<>(count);
+		for (int tries = 0; chosen.size() < count && tries < 3 * count + 3 && !candidates.isEmpty(); tries++) {
+			Entry entry = candidates.get(this.random.nextInt(candidates.size()));
+			if (entry != except && entry.member.state() == MemberState.ALIVE && !chosen.contains(entry)) {
+				chosen.add(entry);
+			}
+		}
+		return chosen;
+	}
+
+	/** What this node knows of one other member. */
+	private static final class Entry {
+
+		Member member;
+
+		long since;
+
+		Suspicion suspicion;
+
+		long nextReprobe;
+
+		long reprobeDelay;
+
+		private InetSocketAddress address;
+
+		Entry(Member member, long now) {
+			set(member, now);
+		}
+
+		void set(Member updated, long now) {
+			if (this.member == null || updated.state() != this.member.state()) {
+				this.since = now;
+			}
+			if (this.member == null || !updated.host().equals(this.member.host()) || updated.port() != this.member.port()) {
+				this.address = null;
+			}
+			this.member = updated;
+			if (updated.state() != MemberState.SUSPECT) {
+				this.suspicion = null;
+			}
+		}
+
+		InetSocketAddress address() {
+			if (this.address == null) {
+				this.address = new InetSocketAddress(this.member.host(), this.member.port());
+			}
+			return this.address;
+		}
+
+	}
+
+	/** A probe in flight. */
+	private static final class Probe {
+
+		final UUID target;
+
+		final long started;
+
+		boolean indirect;
+
+		Probe(UUID target, long started) {
+			this.target = target;
+			this.started = started;
+		}
+
+	}
+
+	/** A ping sent for another member's ping-req: its ack goes back there. */
+	private record Relay(InetSocketAddress origin, int originSequence, long started) {
+	}
+
+	/** Answers at most a number of SYNCs per interval (a fixed window: simple, and enough against floods). */
+	private static final class SyncBudget {
+
+		private final int limit;
+
+		private final long window;
+
+		private long windowStart = Long.MIN_VALUE;
+
+		private int used;
+
+		SyncBudget(int limit, long window) {
+			this.limit = limit;
+			this.window = window;
+		}
+
+		boolean tryAcquire(long now) {
+			if (this.windowStart == Long.MIN_VALUE || now - this.windowStart >= this.window) {
+				this.windowStart = now;
+				this.used = 0;
+			}
+			return this.used++ < this.limit;
+		}
+
+	}
+
+}

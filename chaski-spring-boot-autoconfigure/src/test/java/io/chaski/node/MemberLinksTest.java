@@ -1,0 +1,91 @@
+package io.chaski.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.chaski.membership.Member;
+import io.chaski.membership.MemberState;
+import io.chaski.membership.MembershipSettings;
+import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.ChaskiSubscription;
+import io.chaski.testing.TestNodes;
+
+/** Nodes linked by membership over real UDP and TCP on loopback. */
+class MemberLinksTest {
+
+	private static final MembershipSettings FAST = MembershipSettings.lan()
+		.withProbe(Duration.ofMillis(200), Duration.ofMillis(100));
+
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
+
+	private final List<MemberLinks> links = new ArrayList<>();
+
+	@AfterEach
+	void closeLinks() {
+		this.links.forEach(MemberLinks::close);
+	}
+
+	@Test
+	void membersThatShareATopicAreLinkedAndOthersAreNot() {
+		ChaskiNode seed = this.nodes.start("seed", "a");
+		ChaskiNode sameTopic = this.nodes.start("same", "a");
+		ChaskiNode otherTopic = this.nodes.start("other", "b");
+		MemberLinks seedLinks = link(seed);
+		link(sameTopic, seed);
+		MemberLinks otherLinks = link(otherTopic, seed);
+		await().atMost(TestNodes.SETTLE).until(() -> seed.peer(sameTopic.id()).isPresent());
+		await().atMost(TestNodes.SETTLE).until(() -> aliveCount(otherLinks) == 3 && aliveCount(seedLinks) == 3);
+		assertThat(otherTopic.peers()).isEmpty();
+		// a subscription at run time spreads with gossip and links the nodes
+		otherTopic.subscribe("a");
+		await().atMost(TestNodes.SETTLE).until(() -> otherTopic.peer(seed.id()).isPresent());
+	}
+
+	@Test
+	void aMemberBackAfterLongerThanEveryReconnectBudgetIsLinkedAndReceivesAgain() throws Exception {
+		ChaskiNode a = this.nodes.start(this.nodes.builder("a").subscriptions("t").reconnectAttempts(1));
+		ChaskiNode b = this.nodes.start("b", "t");
+		MemberLinks aLinks = link(a);
+		MemberLinks bLinks = link(b, a);
+		await().atMost(TestNodes.SETTLE).until(() -> a.peer(b.id()).isPresent());
+		int port = b.address().port();
+		UUID bId = b.id();
+		// gone without a word to membership: its UDP socket vanishes
+		bLinks.membership().close();
+		b.stop();
+		await().atMost(TestNodes.SETTLE).until(() -> aLinks.membership().member(bId).map(Member::state)
+			.orElse(null) == MemberState.DEAD);
+		ChaskiNode back = this.nodes.start(this.nodes.builder("b-again").subscriptions("t").port(port));
+		link(back, a);
+		await().atMost(TestNodes.SETTLE).until(() -> a.peer(back.id()).isPresent());
+		ChaskiStreamer receiver = this.nodes.streamer(back);
+		try (ChaskiSubscription<String> subscription = receiver.subscribe("t", String.class)) {
+			await().atMost(TestNodes.SETTLE).untilAsserted(() -> {
+				this.nodes.streamer(a).publish("t", "hello");
+				assertThat(subscription.poll(Duration.ofMillis(200))).isNotNull();
+			});
+		}
+	}
+
+	private MemberLinks link(ChaskiNode node, ChaskiNode... seeds) {
+		List<String> addresses = List.of(seeds).stream().map(seed -> seed.address().hostAndPort()).toList();
+		MemberLinks started = MemberLinks.start(node, FAST, 0, addresses);
+		this.links.add(started);
+		return started;
+	}
+
+	private static long aliveCount(MemberLinks links) {
+		return links.membership().members().stream().filter(member -> member.state() == MemberState.ALIVE).count();
+	}
+
+}
