@@ -57,7 +57,9 @@ class HostileFileTest {
 
 	void start() {
 		this.inbox = this.tmp.resolve("sandbox").resolve("inbox");
-		ChaskiNode node = this.nodes.start("receiver", "files");
+		// the raw peer answers no pings: keep-alive would close it on a busy machine before a test ends
+		ChaskiNode node = this.nodes.start(this.nodes.builder("receiver").subscriptions("files")
+			.keepAliveInterval(Duration.ZERO));
 		this.receiver = new ChaskiStreamer(node, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(),
 				FileTransferTest.settings(true, this.inbox));
 		this.peer = RawPeer.connect(node);
