@@ -1,11 +1,11 @@
 package io.chaski.files;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.chaski.wire.PayloadReader;
 
 /**
  * The binary payloads of the file-transfer envelopes (docs/protocol.md, "File transfer"). Every length and count
@@ -81,15 +81,15 @@ final class FileMessages {
 	}
 
 	static Start readStart(byte[] payload) {
-		ByteBuffer buffer = ByteBuffer.wrap(payload);
-		long transferId = getLong(buffer);
-		long size = getLong(buffer);
+		PayloadReader buffer = reader(payload);
+		long transferId = buffer.i64();
+		long size = buffer.i64();
 		if (size < 0) {
 			throw new FileProtocolException("negative file size " + size);
 		}
-		byte[] hash = getBytes(buffer, HASH_BYTES);
+		byte[] hash = buffer.bytes(HASH_BYTES);
 		String name = getString(buffer, MAX_WIRE_NAME_BYTES);
-		int entries = getUnsignedShort(buffer);
+		int entries = buffer.u16();
 		if (entries > MAX_METADATA_ENTRIES) {
 			throw new FileProtocolException(entries + " metadata entries, more than " + MAX_METADATA_ENTRIES);
 		}
@@ -97,7 +97,7 @@ final class FileMessages {
 		for (int i = 0; i < entries; i++) {
 			metadata.put(getString(buffer, MAX_METADATA_STRING_BYTES), getString(buffer, MAX_METADATA_STRING_BYTES));
 		}
-		requireEnd(buffer);
+		buffer.end();
 		return new Start(transferId, size, hash, name, Map.copyOf(metadata));
 	}
 
@@ -110,8 +110,8 @@ final class FileMessages {
 	}
 
 	static Chunk readChunk(byte[] payload) {
-		ByteBuffer buffer = ByteBuffer.wrap(payload);
-		return new Chunk(getLong(buffer), getLong(buffer), payload);
+		PayloadReader buffer = reader(payload);
+		return new Chunk(buffer.i64(), buffer.i64(), payload);
 	}
 
 	static byte[] credit(Credit credit) {
@@ -120,9 +120,9 @@ final class FileMessages {
 	}
 
 	static Credit readCredit(byte[] payload) {
-		ByteBuffer buffer = ByteBuffer.wrap(payload);
-		Credit credit = new Credit(getLong(buffer), getLong(buffer), getLong(buffer));
-		requireEnd(buffer);
+		PayloadReader buffer = reader(payload);
+		Credit credit = new Credit(buffer.i64(), buffer.i64(), buffer.i64());
+		buffer.end();
 		return credit;
 	}
 
@@ -135,14 +135,14 @@ final class FileMessages {
 	}
 
 	static Result readResult(byte[] payload) {
-		ByteBuffer buffer = ByteBuffer.wrap(payload);
-		long transferId = getLong(buffer);
-		int code = (buffer.remaining() > 0) ? buffer.get() & 0xFF : -1;
+		PayloadReader buffer = reader(payload);
+		long transferId = buffer.i64();
+		int code = (buffer.remaining() > 0) ? buffer.u8() : -1;
 		if (code < 0 || code >= FileOutcome.values().length) {
 			throw new FileProtocolException("unknown file outcome " + code);
 		}
 		Result result = new Result(transferId, FileOutcome.values()[code], getString(buffer, MAX_REASON_BYTES));
-		requireEnd(buffer);
+		buffer.end();
 		return result;
 	}
 
@@ -152,9 +152,9 @@ final class FileMessages {
 	}
 
 	static long readId(byte[] payload) {
-		ByteBuffer buffer = ByteBuffer.wrap(payload);
-		long id = getLong(buffer);
-		requireEnd(buffer);
+		PayloadReader buffer = reader(payload);
+		long id = buffer.i64();
+		buffer.end();
 		return id;
 	}
 
@@ -172,48 +172,13 @@ final class FileMessages {
 		buffer.putShort((short) bytes.length).put(bytes);
 	}
 
-	private static long getLong(ByteBuffer buffer) {
-		if (buffer.remaining() < 8) {
-			throw new FileProtocolException("file payload too short");
-		}
-		return buffer.getLong();
+	private static PayloadReader reader(byte[] payload) {
+		return new PayloadReader(payload, reason -> new FileProtocolException("file payload: " + reason));
 	}
 
-	private static int getUnsignedShort(ByteBuffer buffer) {
-		if (buffer.remaining() < 2) {
-			throw new FileProtocolException("file payload too short");
-		}
-		return buffer.getShort() & 0xFFFF;
-	}
-
-	private static byte[] getBytes(ByteBuffer buffer, int length) {
-		if (buffer.remaining() < length) {
-			throw new FileProtocolException("file payload too short");
-		}
-		byte[] bytes = new byte[length];
-		buffer.get(bytes);
-		return bytes;
-	}
-
-	private static String getString(ByteBuffer buffer, int maxBytes) {
-		int length = getUnsignedShort(buffer);
-		if (length > maxBytes) {
-			throw new FileProtocolException("string of " + length + " bytes, more than " + maxBytes);
-		}
-		byte[] bytes = getBytes(buffer, length);
-		try {
-			return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-		}
-		catch (CharacterCodingException ex) {
-			throw new FileProtocolException("string that is not UTF-8");
-		}
-	}
-
-	private static void requireEnd(ByteBuffer buffer) {
-		if (buffer.hasRemaining()) {
-			throw new FileProtocolException(buffer.remaining() + " stray bytes in a file payload");
-		}
+	/** A string with a 2-byte length. */
+	private static String getString(PayloadReader buffer, int maxBytes) {
+		return buffer.utf8(buffer.u16(), maxBytes);
 	}
 
 }

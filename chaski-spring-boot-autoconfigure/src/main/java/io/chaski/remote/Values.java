@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.chaski.wire.EncodedPayload;
 import io.chaski.wire.PayloadCodec;
+import io.chaski.wire.PayloadReader;
 
 /**
  * The payload of CALL and RESULT envelopes: a list of values, each encoded on its own by the node's
@@ -59,24 +60,23 @@ final class Values {
 	 * @throws MalformedCallException if the payload is malformed or a value does not fit its type
 	 */
 	static Object[] decode(PayloadCodec codec, byte[] payload, Type[] types) {
-		ByteBuffer in = ByteBuffer.wrap(payload);
-		int count = readByte(in);
+		PayloadReader in = new PayloadReader(payload, MalformedCallException::new);
+		int count = in.u8();
 		if (count != types.length) {
 			throw new MalformedCallException("expected " + types.length + " values but got " + count);
 		}
 		Object[] values = new Object[count];
 		for (int i = 0; i < count; i++) {
-			int present = readByte(in);
+			int present = in.u8();
 			if (present == 0) {
 				continue;
 			}
 			if (present != 1) {
 				throw new MalformedCallException("bad presence flag " + present + " of value " + i);
 			}
-			int typeLength = readByte(in);
-			String contentType = (typeLength == 0) ? null : new String(take(in, typeLength), StandardCharsets.UTF_8);
-			int length = readInt(in);
-			byte[] bytes = take(in, length);
+			int typeLength = in.u8();
+			String contentType = (typeLength == 0) ? null : new String(in.bytes(typeLength), StandardCharsets.UTF_8);
+			byte[] bytes = in.bytes(in.i32());
 			try {
 				values[i] = codec.decode(bytes, contentType, types[i]);
 			}
@@ -85,35 +85,8 @@ final class Values {
 						+ ex.getMessage());
 			}
 		}
-		if (in.hasRemaining()) {
-			throw new MalformedCallException(in.remaining() + " stray bytes after the last value");
-		}
+		in.end();
 		return values;
-	}
-
-	private static int readByte(ByteBuffer in) {
-		if (!in.hasRemaining()) {
-			throw new MalformedCallException("payload ends early");
-		}
-		return in.get() & 0xFF;
-	}
-
-	private static int readInt(ByteBuffer in) {
-		if (in.remaining() < 4) {
-			throw new MalformedCallException("payload ends early");
-		}
-		return in.getInt();
-	}
-
-	/** Checks a claimed length against what arrived before allocating. */
-	private static byte[] take(ByteBuffer in, int length) {
-		if (length < 0 || length > in.remaining()) {
-			throw new MalformedCallException("a value claims " + Integer.toUnsignedString(length) + " bytes but "
-					+ in.remaining() + " are left");
-		}
-		byte[] bytes = new byte[length];
-		in.get(bytes);
-		return bytes;
 	}
 
 }

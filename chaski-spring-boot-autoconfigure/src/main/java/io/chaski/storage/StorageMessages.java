@@ -3,6 +3,8 @@ package io.chaski.storage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import io.chaski.wire.PayloadReader;
+
 /**
  * The payloads of the storage envelopes (docs/protocol.md, "Storage"). Every message starts with the
  * requester's correlation id. Reading trusts nothing: each length is checked against the bytes that arrived
@@ -127,22 +129,21 @@ final class StorageMessages {
 
 	}
 
+	/** The storage payloads' reads: 4-byte lengths, 0/1 flags, protocol faults as {@link StorageProtocolException}. */
 	private static final class Reader {
 
-		private final ByteBuffer buffer;
+		private final PayloadReader payload;
 
 		Reader(byte[] payload) {
-			this.buffer = ByteBuffer.wrap(payload);
+			this.payload = new PayloadReader(payload, StorageProtocolException::new);
 		}
 
 		long readLong() {
-			require(8);
-			return this.buffer.getLong();
+			return this.payload.i64();
 		}
 
 		boolean readFlag() {
-			require(1);
-			byte flag = this.buffer.get();
+			int flag = this.payload.u8();
 			if (flag != 0 && flag != 1) {
 				throw new StorageProtocolException("flag " + flag);
 			}
@@ -154,27 +155,11 @@ final class StorageMessages {
 		}
 
 		byte[] readBytes(long maxBytes) {
-			require(4);
-			int length = this.buffer.getInt();
-			if (length < 0 || length > maxBytes || length > this.buffer.remaining()) {
-				throw new StorageProtocolException("length " + length + " with " + this.buffer.remaining()
-						+ " bytes left and a limit of " + maxBytes);
-			}
-			byte[] bytes = new byte[length];
-			this.buffer.get(bytes);
-			return bytes;
+			return this.payload.bytes(this.payload.i32(), maxBytes);
 		}
 
 		void end() {
-			if (this.buffer.hasRemaining()) {
-				throw new StorageProtocolException(this.buffer.remaining() + " bytes after the message");
-			}
-		}
-
-		private void require(int bytes) {
-			if (this.buffer.remaining() < bytes) {
-				throw new StorageProtocolException("truncated message");
-			}
+			this.payload.end();
 		}
 
 	}
