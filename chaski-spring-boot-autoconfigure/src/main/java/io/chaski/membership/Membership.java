@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.chaski.security.ClusterSecret;
+import io.chaski.support.DaemonThreads;
 import io.chaski.support.LogSafe;
 import io.chaski.support.RateLimitedLog;
 
@@ -86,11 +87,7 @@ public final class Membership implements AutoCloseable {
 	 */
 	public synchronized Membership start() {
 		startManually();
-		this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-			Thread thread = new Thread(runnable, this.initial.name() + "-membership");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.timer = DaemonThreads.timer(this.initial.name() + "-membership");
 		long period = Math.max(1, this.settings.probeInterval().toNanos() / TICKS_PER_PROBE);
 		this.timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
 		return this;

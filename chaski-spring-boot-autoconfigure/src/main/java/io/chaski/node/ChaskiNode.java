@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.chaski.security.ClusterSecret;
+import io.chaski.support.DaemonThreads;
 import io.chaski.support.LogSafe;
 import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
@@ -96,7 +97,7 @@ public final class ChaskiNode implements AutoCloseable {
 		this.subscriptions = new CopyOnWriteArraySet<>(settings.subscriptions());
 		this.memberOf = Set.copyOf(this.subscriptions);
 		this.registry = new EdgeRegistry(settings.maxPendingConnections());
-		this.timer = DaemonTimer.create(settings.name() + "-timer");
+		this.timer = DaemonThreads.timer(settings.name() + "-timer");
 		this.sender = new DirectSender(this.id, settings.maxFrameBytes(), this.stats);
 		this.handshaker = new Handshaker(this, this.registry, this.sender, this.timer, this.listeners);
 		this.pinger = new Pinger(this);

@@ -21,6 +21,7 @@ import io.chaski.membership.Membership;
 import io.chaski.membership.MembershipListener;
 import io.chaski.membership.MembershipSettings;
 import io.chaski.membership.UdpMembershipTransport;
+import io.chaski.support.DaemonThreads;
 import io.chaski.support.LogSafe;
 import io.chaski.wire.WireFormat;
 
@@ -53,7 +54,7 @@ public final class MemberLinks implements AutoCloseable {
 		this.node = node;
 		this.membership = membership;
 		this.backoff = new Backoff(node.settings().reconnectInitialBackoff(), node.settings().reconnectMaxBackoff());
-		this.timer = DaemonTimer.create(node.name() + "-links");
+		this.timer = DaemonThreads.timer(node.name() + "-links");
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.chaski.node;
 
-import io.chaski.support.LogSafe;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -14,6 +13,9 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.chaski.support.DaemonThreads;
+import io.chaski.support.LogSafe;
 
 /**
  * Connects a started node to its seed nodes in the background. A seed that cannot be reached is retried with
@@ -41,7 +43,7 @@ public final class SeedConnector implements AutoCloseable {
 		this.node = node;
 		this.seeds = seeds.stream().map(PeerAddress::parse).toList();
 		this.backoff = new Backoff(node.settings().reconnectInitialBackoff(), node.settings().reconnectMaxBackoff());
-		this.timer = DaemonTimer.create(node.name() + "-seeds");
+		this.timer = DaemonThreads.timer(node.name() + "-seeds");
 	}
 
 	/** @return the seeds, parsed */

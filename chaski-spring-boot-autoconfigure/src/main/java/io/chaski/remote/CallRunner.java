@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.Edge;
+import io.chaski.support.DaemonThreads;
 import io.chaski.support.IoThreads;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
@@ -64,19 +65,10 @@ final class CallRunner implements AutoCloseable {
 		this.observers = observers;
 		this.maxInFlight = settings.threads() + settings.queueCapacity();
 		ThreadFactory threads = (settings.virtualThreads() && IoThreads.virtual())
-				? IoThreads.factory(node.name() + "-remote-") : platformThreads(node.name() + "-remote-");
+				? IoThreads.factory(node.name() + "-remote-") : DaemonThreads.factory(node.name() + "-remote-");
 		this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(settings.queueCapacity()), threads, new ThreadPoolExecutor.AbortPolicy());
 		this.executor.allowCoreThreadTimeOut(true);
-	}
-
-	private static ThreadFactory platformThreads(String prefix) {
-		AtomicInteger counter = new AtomicInteger();
-		return runnable -> {
-			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	void register(ExportedService service) {

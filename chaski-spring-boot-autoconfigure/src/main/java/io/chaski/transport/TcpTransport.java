@@ -10,13 +10,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.support.DaemonThreads;
 import io.chaski.support.IoThreads;
 import io.chaski.support.LogSafe;
 import io.chaski.support.RateLimitedLog;
@@ -78,7 +77,7 @@ public final class TcpTransport {
 		this.serializer = new FrameSerializer(settings.handshakeMaxFrameBytes());
 		this.executor = new BoundedIoExecutor(settings.maxThreads(), IoThreads.factory(threadNamePrefix + "-io-"),
 				this::refused);
-		this.scheduler.setThreadFactory(daemonThreads(threadNamePrefix + "-tcp-scheduler-"));
+		this.scheduler.setThreadFactory(DaemonThreads.factory(threadNamePrefix + "-tcp-scheduler-"));
 		this.scheduler.initialize();
 	}
 
@@ -471,15 +470,6 @@ public final class TcpTransport {
 			super.stop();
 		}
 
-	}
-
-	static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger counter = new AtomicInteger();
-		return runnable -> {
-			Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 }
