@@ -90,6 +90,12 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private volatile PeerAddress advertised;
 
+	/** Topics published to without subscribing, for pairing. */
+	private final PublishedTopics published = new PublishedTopics();
+
+	/** Which links the node needs; membership's pairing replaces it. */
+	private volatile LinkPlan linkPlan = LinkPlan.TOPICS_ONLY;
+
 	private volatile boolean running;
 
 	private ChaskiNode(NodeSettings settings) {
@@ -385,6 +391,40 @@ public final class ChaskiNode implements AutoCloseable {
 	// ---------------------------------------------------------------- SPI for the layers above
 
 	/**
+	 * Notes that this node publishes to a topic (cheap: called on every publish), so that membership pairs it
+	 * with the topic's subscribers when it does not subscribe itself.
+	 * @param topic the topic
+	 */
+	public void publishing(String topic) {
+		if (!isMember(topic)) {
+			this.published.mark(topic);
+		}
+	}
+
+	/**
+	 * Called when a message on a topic finds no link that takes it: with membership, links to a member that
+	 * takes it (if one is known) and waits for the link, at most {@code timeout}.
+	 * @param topic the topic
+	 * @param timeout the longest wait
+	 * @return what the wait found
+	 */
+	public Route awaitRoute(String topic, Duration timeout) {
+		return this.linkPlan.awaitRoute(topic, timeout.toNanos());
+	}
+
+	PublishedTopics publishedTopics() {
+		return this.published;
+	}
+
+	LinkPlan linkPlan() {
+		return this.linkPlan;
+	}
+
+	void useLinkPlan(LinkPlan plan) {
+		this.linkPlan = plan;
+	}
+
+	/**
 	 * Routes envelopes of one kind to a handler (one per kind).
 	 * @param kind the kind
 	 * @param handler the handler
@@ -601,6 +641,8 @@ public final class ChaskiNode implements AutoCloseable {
 
 		private boolean protectedMode = true;
 
+		private int maxConnections = 5;
+
 		private Builder() {
 		}
 
@@ -788,6 +830,16 @@ public final class ChaskiNode implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * @param value most members linked per topic when membership pairs the node (links others open are not
+		 * counted); default 5
+		 * @return this
+		 */
+		public Builder maxConnections(int value) {
+			this.maxConnections = value;
+			return this;
+		}
+
 		/** @return the settings these values make, validated */
 		public NodeSettings settings() {
 			return new NodeSettings(this.name, this.bindHost, this.port, this.advertisedHost, this.subscriptions,
@@ -796,7 +848,7 @@ public final class ChaskiNode implements AutoCloseable {
 					this.reconnectAttempts, this.reconnectInitialBackoff, this.reconnectMaxBackoff, this.idleTimeout,
 					this.outboundQueueCapacity, this.overflowPolicy, this.sendTimeout, this.shutdownTimeout,
 					this.maxPeers, this.maxPendingConnections, this.listenBacklog, this.handshakeMaxFrameBytes,
-					this.clusterSecret, this.protectedMode);
+					this.clusterSecret, this.protectedMode, this.maxConnections);
 		}
 
 		/** @return a node (not started) */

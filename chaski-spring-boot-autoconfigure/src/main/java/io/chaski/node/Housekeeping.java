@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's periodic round: keep-alive pings, closing idle edges (docs/protocol.md 4.4) and closing
- * connections whose handshake did not complete in time.
+ * The node's periodic round: keep-alive pings, closing idle edges that the link plan does not need
+ * (docs/protocol.md 4.4, docs/membership.md) and closing connections whose handshake did not complete in time.
  */
 final class Housekeeping implements Runnable {
 
@@ -61,20 +61,14 @@ final class Housekeeping implements Runnable {
 		}
 	}
 
+	/** An edge without data for the idle timeout that the node's link plan does not need is closed. */
 	private void closeIfIdle(Edge edge, long now) {
 		Duration idle = this.settings.idleTimeout();
-		if (idle.isZero() || now - edge.lastDataNanos() < idle.toNanos() || sharesTopic(edge)) {
+		if (idle.isZero() || now - edge.lastDataNanos() < idle.toNanos() || this.node.linkPlan().keeps(this.node, edge)) {
 			return;
 		}
 		log.info("Node {} closes idle edge {}", this.node.name(), edge);
 		this.node.disconnect(edge.nodeId());
-	}
-
-	private boolean sharesTopic(Edge edge) {
-		if (this.node.isRoot() || edge.isRoot()) {
-			return true;
-		}
-		return edge.subscriptions().stream().anyMatch(this.node::subscribesTo);
 	}
 
 }

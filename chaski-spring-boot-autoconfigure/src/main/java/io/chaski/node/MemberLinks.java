@@ -1,6 +1,7 @@
 package io.chaski.node;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +31,10 @@ import io.chaski.wire.WireFormat;
 
 /**
  * Ties a node to its membership (docs/membership.md): the node is a member under its own id, advertising its TCP
- * address and topics; every alive member that shares a topic (or relays all of them) gets a TCP link, and gets
- * it again after any outage, with backoff but without a budget; a link that breaks without a goodbye makes
- * membership probe the member at once (a hint, not a verdict).
+ * address and topics; it links to the members {@link Pairing} chooses (per topic at most
+ * {@code max-connections}, a root, the subscribers of topics it publishes to) and links again after any outage,
+ * with backoff but without a budget; links beyond the choice close when idle; a link that breaks without a
+ * goodbye makes membership probe the member at once (a hint, not a verdict).
  */
 public final class MemberLinks implements AutoCloseable {
 
@@ -48,6 +53,16 @@ public final class MemberLinks implements AutoCloseable {
 
 	private volatile Set<String> advertisedTopics = Set.of();
 
+	private final Pairing pairing;
+
+	/** Members pairing chose at the last round: their links are kept. */
+	private volatile Set<UUID> chosen = Set.of();
+
+	/** Topics some other alive member subscribes to at the last round, and whether a root is alive. */
+	private volatile Reach reach = new Reach(Set.of(), false);
+
+	private final AtomicBoolean roundRequested = new AtomicBoolean();
+
 	private List<PeerAddress> seeds = List.of();
 
 	private MemberLinks(ChaskiNode node, Membership membership) {
@@ -55,6 +70,7 @@ public final class MemberLinks implements AutoCloseable {
 		this.membership = membership;
 		this.backoff = new Backoff(node.settings().reconnectInitialBackoff(), node.settings().reconnectMaxBackoff());
 		this.timer = DaemonThreads.timer(node.name() + "-links");
+		this.pairing = new Pairing(node.settings().maxConnections());
 	}
 
 	/**
@@ -79,6 +95,7 @@ public final class MemberLinks implements AutoCloseable {
 		membership.addListener(links::memberChanged);
 		List.of(listeners).forEach(membership::addListener);
 		node.addListener(links.new BrokenLinks());
+		node.useLinkPlan(links.new Plan());
 		membership.start();
 		links.advertise();
 		links.seeds = seeds.stream().map(PeerAddress::parse).filter(seed -> !SeedConnector.isSelf(address, seed)).toList();
@@ -104,16 +121,58 @@ public final class MemberLinks implements AutoCloseable {
 	@Override
 	public void close() {
 		this.timer.shutdownNow();
+		this.node.useLinkPlan(LinkPlan.TOPICS_ONLY);
 		this.membership.leave();
 	}
 
+	/** Pairs again: advertises the node's topics, chooses the links it needs and dials those missing. */
 	private void round() {
 		try {
 			advertise();
-			this.membership.members().forEach(this::linkIfNeeded);
+			List<Member> linkable = this.membership.members().stream().filter(this::linkable).toList();
+			this.reach = new Reach(linkable.stream()
+				.filter(member -> member.state() == MemberState.ALIVE)
+				.flatMap(member -> member.metadata().subscriptions().stream())
+				.collect(Collectors.toUnmodifiableSet()),
+					linkable.stream().anyMatch(member -> member.metadata().root()));
+			Set<UUID> next = choose(linkable);
+			if (!next.equals(this.chosen)) {
+				log.debug("Node {} pairs with {} member(s)", this.node.name(), next.size());
+			}
+			this.chosen = next;
+			linkable.stream().filter(member -> next.contains(member.id())).forEach(this::linkIfNeeded);
 		}
 		catch (RuntimeException ex) {
 			log.warn("Node {} failed a membership round: {}", this.node.name(), LogSafe.of(ex), ex);
+		}
+	}
+
+	private Set<UUID> choose(List<Member> linkable) {
+		Map<UUID, Double> latencies = new HashMap<>();
+		this.node.peers().forEach(peer -> latencies.put(peer.nodeId(), peer.latencyMillis()));
+		Set<String> published = this.node.publishedTopics()
+			.sweep(System.nanoTime(), this.node.settings().idleTimeout().toNanos());
+		return this.pairing.choose(new Pairing.Candidate(this.node.id(), this.node.subscriptions(), this.node.isRoot()),
+				published, linkable.stream().map(MemberLinks::candidate).toList(), latencies);
+	}
+
+	private static Pairing.Candidate candidate(Member member) {
+		return new Pairing.Candidate(member.id(), Set.copyOf(member.metadata().subscriptions()),
+				member.metadata().root());
+	}
+
+	/** Runs a round soon on the links' timer; requests made before it starts share it. */
+	private void requestRound() {
+		if (this.roundRequested.compareAndSet(false, true)) {
+			try {
+				this.timer.execute(() -> {
+					this.roundRequested.set(false);
+					round();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// closing
+			}
 		}
 	}
 
@@ -130,11 +189,11 @@ public final class MemberLinks implements AutoCloseable {
 
 	private void memberChanged(MemberEvent event) {
 		switch (event.type()) {
-			case JOINED, ALIVE_AGAIN, UPDATED -> {
+			case JOINED, ALIVE_AGAIN, UPDATED, DEAD, LEFT -> {
+				// a member came, changed or went: the choice may change (a lost link is replaced)
 				this.attempts.remove(event.member().id());
-				linkIfNeeded(event.member());
+				requestRound();
 			}
-			case DEAD, LEFT -> this.attempts.remove(event.member().id());
 			case SUSPECT -> {
 				// the member may still refute: its link stays
 			}
@@ -142,7 +201,7 @@ public final class MemberLinks implements AutoCloseable {
 	}
 
 	private void linkIfNeeded(Member member) {
-		if (!wanted(member) || this.node.peer(member.id()).isPresent()) {
+		if (member.state() != MemberState.ALIVE || !this.node.isStarted() || this.node.peer(member.id()).isPresent()) {
 			return;
 		}
 		long now = System.nanoTime();
@@ -165,16 +224,63 @@ public final class MemberLinks implements AutoCloseable {
 		});
 	}
 
-	/** @return whether the node should hold a TCP link to the member */
-	private boolean wanted(Member member) {
-		if (member.state() != MemberState.ALIVE || member.id().equals(this.node.id())
-				|| member.metadata().tcpPort() == 0 || !this.node.isStarted()) {
-			return false;
+	/** @return whether pairing may choose the member: another node with a TCP address, alive or suspect */
+	private boolean linkable(Member member) {
+		return (member.state() == MemberState.ALIVE || member.state() == MemberState.SUSPECT)
+				&& !member.id().equals(this.node.id()) && member.metadata().tcpPort() != 0;
+	}
+
+	/** @return the members pairing chose at the last round */
+	Set<UUID> chosen() {
+		return this.chosen;
+	}
+
+	/** Topics some other alive member subscribes to, and whether a root (which takes every topic) is alive. */
+	private record Reach(Set<String> topics, boolean root) {
+
+		boolean covers(String topic) {
+			return this.root || this.topics.contains(topic);
 		}
-		return this.node.isRoot() || member.metadata().sharesAny(this.node.subscriptions());
+
 	}
 
 	private record Attempt(int number, boolean inFlight, long notBefore) {
+	}
+
+	/**
+	 * The node's links under pairing: an idle link is kept if pairing chose it, or if the other side opened it
+	 * and shares a topic (it is the other side's choice; links are not counted against the limit of the node
+	 * that accepts them); a link this node opened that pairing no longer chooses closes when idle.
+	 */
+	private final class Plan implements LinkPlan {
+
+		/** How often a publish waiting for its first link looks for it. */
+		private static final long POLL_NANOS = 1_000_000;
+
+		@Override
+		public boolean keeps(ChaskiNode node, Edge edge) {
+			if (MemberLinks.this.chosen.contains(edge.nodeId())) {
+				return true;
+			}
+			return !edge.connection().initiatedLocally() && LinkPlan.sharesTopic(node, edge);
+		}
+
+		@Override
+		public Route awaitRoute(String topic, long timeoutNanos) {
+			if (!MemberLinks.this.reach.covers(topic)) {
+				return Route.NONE;
+			}
+			requestRound();
+			long deadline = System.nanoTime() + timeoutNanos;
+			while (MemberLinks.this.node.edges().stream().noneMatch(edge -> edge.wants(topic) && !edge.isClosed())) {
+				if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+					return Route.UNREACHABLE;
+				}
+				LockSupport.parkNanos(POLL_NANOS);
+			}
+			return Route.LINKED;
+		}
+
 	}
 
 	/** A link that breaks without a goodbye: ask membership to check the member now. */

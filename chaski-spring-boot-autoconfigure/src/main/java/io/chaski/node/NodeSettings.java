@@ -38,6 +38,8 @@ import io.chaski.transport.TransportMode;
  * @param handshakeMaxFrameBytes largest frame accepted before a connection's handshake is complete
  * @param clusterSecret shared secret peers prove in the handshake; {@code null} admits any peer
  * @param protectedMode whether start refuses a non-loopback bind without a cluster secret
+ * @param maxConnections most members this node links to per topic when membership pairs it (links others open
+ * to it are not counted)
  */
 public record NodeSettings(String name, String bindHost, int port, String advertisedHost, Set<String> subscriptions,
 		boolean root, int maxFrameBytes, int batchFrameBytes, TransportMode transportMode, Duration connectTimeout,
@@ -45,7 +47,7 @@ public record NodeSettings(String name, String bindHost, int port, String advert
 		int reconnectAttempts, Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, Duration idleTimeout,
 		int outboundQueueCapacity, OverflowPolicy overflowPolicy, Duration sendTimeout, Duration shutdownTimeout,
 		int maxPeers, int maxPendingConnections, int listenBacklog, int handshakeMaxFrameBytes, ClusterSecret clusterSecret,
-		boolean protectedMode) {
+		boolean protectedMode, int maxConnections) {
 
 	/** Validates the components; see the record description. */
 	public NodeSettings {
@@ -74,6 +76,7 @@ public record NodeSettings(String name, String bindHost, int port, String advert
 		require(listenBacklog >= 1, "listenBacklog must be at least 1 but was " + listenBacklog);
 		require(handshakeMaxFrameBytes >= 1024 && handshakeMaxFrameBytes <= maxFrameBytes,
 				"handshakeMaxFrameBytes must be 1024..maxFrameBytes but was " + handshakeMaxFrameBytes);
+		require(maxConnections >= 1, "maxConnections must be at least 1 but was " + maxConnections);
 	}
 
 	/** @return whether a cluster secret is set (peers must prove it in the handshake) */

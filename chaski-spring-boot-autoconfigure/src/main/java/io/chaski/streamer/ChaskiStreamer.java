@@ -20,6 +20,7 @@ import io.chaski.node.ChaskiOverflowException;
 import io.chaski.node.Edge;
 import io.chaski.node.EnvelopeHandler;
 import io.chaski.node.OverflowPolicy;
+import io.chaski.node.Route;
 import io.chaski.support.LogSafe;
 import io.chaski.support.RateLimitedLog;
 import io.chaski.wire.DefaultPayloadCodec;
@@ -198,6 +199,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 		Envelope envelope = new Envelope(EnvelopeKind.PUBLISH, this.node.id(), this.node.nextMessageId(), hopLimit,
 				System.currentTimeMillis(), topic, headers(encoded.contentType()), encoded.bytes());
 		this.node.checkFits(envelope);
+		this.node.publishing(topic);
 		sendToPeers(envelope);
 		this.published.increment();
 		for (StreamerObserver observer : this.observers) {
@@ -414,6 +416,28 @@ public final class ChaskiStreamer implements AutoCloseable {
 	 * {@link OverflowPolicy#FAIL}; then no peer got it
 	 */
 	private void sendToPeers(Envelope envelope) {
+		if (!offerToPeers(envelope)) {
+			awaitLink(envelope);
+		}
+	}
+
+	/**
+	 * No link takes the topic yet (the node just started, or publishes to a topic it does not subscribe to): with
+	 * membership, the node links to a member that takes it and the message waits for that link, at most the send
+	 * timeout. No member known to take it: only local subscribers get it. No link in time: dropped, counted.
+	 */
+	private void awaitLink(Envelope envelope) {
+		Route route = this.node.awaitRoute(envelope.topic(), this.node.settings().sendTimeout());
+		if (route == Route.NONE || (route == Route.LINKED && offerToPeers(envelope))) {
+			return;
+		}
+		this.observers.forEach(observer -> observer.dropped(envelope.topic(), "no-route"));
+		dropLog.warn("no-route", "Node {}: dropped a message on '{}': members take the topic but no link to one "
+				+ "came up within {}", this.node.name(), LogSafe.of(envelope.topic()), this.node.settings().sendTimeout());
+	}
+
+	/** @return whether some peer takes the topic (then the message is queued for them, or refused) */
+	private boolean offerToPeers(Envelope envelope) {
 		List<Edge> edges = this.node.edges();
 		String topic = envelope.topic();
 		int first = -1;
@@ -434,6 +458,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 		else if (targets > 1) {
 			sendToAll(envelope, edges);
 		}
+		return targets > 0;
 	}
 
 	private void sendToAll(Envelope envelope, List<Edge> edges) {

@@ -133,7 +133,7 @@ class ChaskiAutoConfigurationTests {
 	void propertiesBindToTheNodeAndStreamer() {
 		this.runner.withPropertyValues("chaski.node.name=alpha", "chaski.node.host=127.0.0.1",
 				"chaski.node.advertised-host=203.0.113.10", "chaski.node.subscriptions=a,b", "chaski.node.root=true",
-				"chaski.node.idle-timeout=1m", "chaski.node.shutdown-timeout=300ms",
+				"chaski.node.idle-timeout=1m", "chaski.node.shutdown-timeout=300ms", "chaski.node.max-connections=3",
 				"chaski.transport.max-frame-size=1MB", "chaski.transport.batch-frame-size=16KB",
 				"chaski.transport.mode=blocking", "chaski.transport.connect-timeout=2s",
 				"chaski.transport.handshake-timeout=3s", "chaski.keep-alive.interval=250ms",
@@ -150,7 +150,7 @@ class ChaskiAutoConfigurationTests {
 						Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(250), 5, Duration.ofSeconds(1),
 						0, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1), 128,
 						OverflowPolicy.DROP_OLDEST, Duration.ofMillis(50), Duration.ofMillis(300), 1024, 64, 256,
-						16 * 1024, null, true));
+						16 * 1024, null, true, 3));
 				ChaskiProperties properties = context.getBean(ChaskiProperties.class);
 				assertThat(properties.streamerSettings().hopLimit()).isEqualTo(3);
 				assertThat(properties.streamerSettings().poolSize()).isEqualTo(500);
