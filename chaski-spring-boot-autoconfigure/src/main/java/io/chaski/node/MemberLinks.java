@@ -51,7 +51,8 @@ public final class MemberLinks implements AutoCloseable {
 	/** Members being dialled, or waiting for their next attempt. */
 	private final Map<UUID, Attempt> attempts = new ConcurrentHashMap<>();
 
-	private volatile Set<String> advertisedTopics = Set.of();
+	/** The topics last advertised; {@code null} until the first advertisement (a node without topics advertises too). */
+	private volatile Set<String> advertisedTopics;
 
 	private final Pairing pairing;
 
