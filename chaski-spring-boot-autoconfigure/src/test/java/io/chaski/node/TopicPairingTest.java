@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.chaski.membership.MemberState;
 import io.chaski.membership.MembershipSettings;
+import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.ChaskiSubscription;
+import io.chaski.streamer.StreamerObserver;
 import io.chaski.testing.Receive;
 import io.chaski.testing.TestNodes;
 
@@ -165,6 +168,35 @@ class TopicPairingTest {
 			assertThat(publisher.peer(subscriber.id())).isPresent();
 			assertThat(Receive.payloads(subscription, 1)).containsExactly("first");
 		}
+	}
+
+	@Test
+	void aMessageThatFindsNoLinkInTimeIsDroppedAndCountedAndPublishDoesNotThrow() {
+		ChaskiNode subscriber = this.nodes.start("gone", "news");
+		ChaskiNode publisher = this.nodes.start(this.nodes.builder("publisher").sendTimeout(Duration.ofMillis(300)));
+		link(subscriber);
+		MemberLinks publisherLinks = link(publisher, subscriber);
+		await("the publisher knows the subscriber's topics").atMost(SETTLE)
+			.until(() -> publisherLinks.membership().member(subscriber.id())
+				.filter(member -> member.state() == MemberState.ALIVE)
+				.map(member -> member.metadata().subscriptions().contains("news"))
+				.orElse(false));
+		// its TCP node stops; membership still has it alive: a member that takes the topic, but no link
+		subscriber.stop();
+		List<String> drops = new CopyOnWriteArrayList<>();
+		ChaskiStreamer streamer = this.nodes.streamer(publisher);
+		streamer.addObserver(new StreamerObserver() {
+
+			@Override
+			public void dropped(String topic, String reason) {
+				drops.add(topic + ":" + reason);
+			}
+
+		});
+		streamer.publish("nobody-takes-this", "no subscriber anywhere");
+		assertThat(drops).isEmpty();
+		streamer.publish("news", "nobody home");
+		assertThat(drops).containsExactly("news:no-route");
 	}
 
 	@Test
