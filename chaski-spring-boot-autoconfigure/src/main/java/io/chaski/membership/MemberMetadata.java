@@ -1,6 +1,5 @@
 package io.chaski.membership;
 
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -21,14 +20,6 @@ public record MemberMetadata(String tcpHost, int tcpPort, List<String> subscript
 	/** Copies the subscriptions. */
 	public MemberMetadata {
 		subscriptions = List.copyOf(subscriptions);
-	}
-
-	/**
-	 * @param topics topics a node takes part in
-	 * @return whether this member shares one of them, or relays every topic
-	 */
-	public boolean sharesAny(Collection<String> topics) {
-		return this.root || this.subscriptions.stream().anyMatch(topics::contains);
 	}
 
 }
