@@ -1,13 +1,11 @@
 package io.chaski.files;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -91,7 +89,7 @@ final class FileSender {
 		try {
 			channel = FileChannel.open(path, StandardOpenOption.READ);
 			size = channel.size();
-			hash = hash(channel, size);
+			hash = Digests.of(channel, size);
 		}
 		catch (IOException ex) {
 			if (channel != null) {
@@ -127,7 +125,16 @@ final class FileSender {
 	void onCredit(Edge from, Envelope envelope) {
 		FileMessages.Credit credit = FileMessages.readCredit(envelope.payload());
 		OutgoingTransfer transfer = this.transfers.get(new TransferKey(from.nodeId(), credit.transferId()));
-		if (transfer == null || !transfer.credit(credit)) {
+		if (transfer == null) {
+			return;
+		}
+		if (credit.acknowledged() < 0 || credit.acknowledged() > transfer.size()
+				|| credit.limit() < credit.acknowledged()) {
+			fail(transfer, "protocol violation: credit to " + credit.limit() + " from " + credit.acknowledged()
+					+ " for a file of " + transfer.size() + " bytes", true);
+			return;
+		}
+		if (!transfer.credit(credit)) {
 			return;
 		}
 		try {
@@ -220,15 +227,27 @@ final class FileSender {
 	}
 
 	/**
-	 * A peer is linked again: its waiting transfers offer themselves again, and its credit says where to go on.
+	 * A peer is linked again: its waiting transfers offer themselves again, and its credit says where to go on. A
+	 * peer with a new id but the same name is the receiver's next process: it resumes from its partial file.
 	 * @param edge the new edge to the peer
 	 */
 	void peerBack(Edge edge) {
-		for (OutgoingTransfer transfer : this.transfers.values()) {
-			if (transfer.detached() && transfer.to().nodeId().equals(edge.nodeId())) {
-				transfer.reattach(edge);
-				this.files.send(edge, EnvelopeKind.FILE_START, transfer.topic(), transfer.start());
+		for (OutgoingTransfer transfer : List.copyOf(this.transfers.values())) {
+			Edge old = transfer.to();
+			boolean same = old.nodeId().equals(edge.nodeId());
+			boolean restarted = !same && old.name().equals(edge.name())
+					&& !this.transfers.containsKey(new TransferKey(edge.nodeId(), transfer.transferId()));
+			if (!transfer.detached() || !(same || restarted)) {
+				continue;
 			}
+			if (restarted && !this.transfers.remove(key(transfer), transfer)) {
+				continue; // failed meanwhile
+			}
+			transfer.reattach(edge);
+			if (restarted) {
+				this.transfers.put(key(transfer), transfer);
+			}
+			this.files.send(edge, EnvelopeKind.FILE_START, transfer.topic(), transfer.start());
 		}
 	}
 
@@ -256,21 +275,6 @@ final class FileSender {
 
 	private static TransferKey key(OutgoingTransfer transfer) {
 		return new TransferKey(transfer.to().nodeId(), transfer.transferId());
-	}
-
-	private static byte[] hash(FileChannel channel, long size) throws IOException {
-		MessageDigest digest = FileTransfers.sha256();
-		ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-		long position = 0;
-		while (position < size) {
-			int read = channel.read(buffer.clear(), position);
-			if (read < 0) {
-				break;
-			}
-			digest.update(buffer.array(), 0, read);
-			position += read;
-		}
-		return digest.digest();
 	}
 
 	private static String checkedName(Path path) {

@@ -1,8 +1,6 @@
 package io.chaski.files;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +43,12 @@ public final class FileTransfers implements AutoCloseable {
 	/** Places in the file pool's queue: each transfer holds at most one, so this bounds transfers per node. */
 	private static final int POOL_QUEUE = 4096;
 
+	/** Longest time between two sweeps of stale partial files. */
+	private static final long PARTIAL_SWEEP_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	/** How long a stopping node waits for its file threads to finish (a partial file's last write). */
+	private static final long CLOSE_WAIT_SECONDS = 5;
+
 	private final RateLimitedLog warnings = new RateLimitedLog(log);
 
 	private final ChaskiNode node;
@@ -86,6 +90,10 @@ public final class FileTransfers implements AutoCloseable {
 		register(EnvelopeKind.FILE_CANCEL, this.receiver::onCancel);
 		register(EnvelopeKind.FILE_CREDIT, this.sender::onCredit);
 		register(EnvelopeKind.FILE_RESULT, this.sender::onResult);
+		if (settings.enabled()) {
+			// partial files a previous process left beyond the window go at start, not only once transfers run
+			this.pool.execute(this.receiver::sweepPartials);
+		}
 		node.addListener(new NodeListener() {
 
 			@Override
@@ -160,6 +168,12 @@ public final class FileTransfers implements AutoCloseable {
 			}
 		}
 		this.pool.shutdown();
+		try {
+			this.pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	// ---------------------------------------------------------------- for the sender and receiver
@@ -204,15 +218,6 @@ public final class FileTransfers implements AutoCloseable {
 		}
 	}
 
-	static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every Java platform has SHA-256", ex);
-		}
-	}
-
 	static long rate(long bytes, Instant started) {
 		long millis = Math.max(1, Duration.between(started, Instant.now()).toMillis());
 		return bytes * 1000 / millis;
@@ -245,10 +250,17 @@ public final class FileTransfers implements AutoCloseable {
 				IoThreads.factory(this.node.name() + "-files-timer-"));
 		long timeoutNanos = this.settings.timeout().toNanos();
 		long period = Math.max(10, Math.min(1000, this.settings.timeout().toMillis() / 4));
+		long partialPeriod = Math.max(TimeUnit.SECONDS.toNanos(1),
+				Math.min(PARTIAL_SWEEP_NANOS, this.settings.resumeWindow().toNanos() / 4));
+		long[] lastPartialSweep = { System.nanoTime() };
 		timer.scheduleWithFixedDelay(() -> {
 			long now = System.nanoTime();
 			this.sender.sweep(now, timeoutNanos);
 			this.receiver.sweep(now, timeoutNanos);
+			if (now - lastPartialSweep[0] > partialPeriod) {
+				lastPartialSweep[0] = now;
+				this.receiver.sweepPartials();
+			}
 		}, period, period, TimeUnit.MILLISECONDS);
 		this.sweeper = timer;
 	}

@@ -50,8 +50,11 @@ final class OutgoingTransfer {
 	/** Whether the link was lost and the transfer waits for the receiver to come back. */
 	private volatile boolean detached;
 
-	/** START was sent again after a link loss: the next credit says where to resume. */
-	private volatile boolean resuming;
+	/**
+	 * START was sent (first, or again after a link loss): the next credit says where sending starts, which is
+	 * past 0 when the receiver holds part of the file already (a resume, possibly across restarts).
+	 */
+	private volatile boolean offered = true;
 
 	private volatile long lastProgressNanos = System.nanoTime();
 
@@ -65,6 +68,10 @@ final class OutgoingTransfer {
 		this.size = size;
 		this.channel = channel;
 		this.work = work;
+	}
+
+	long size() {
+		return this.size;
 	}
 
 	long transferId() {
@@ -116,7 +123,7 @@ final class OutgoingTransfer {
 	 */
 	void reattach(Edge edge) {
 		this.to = edge;
-		this.resuming = true;
+		this.offered = true;
 		this.detached = false;
 		this.lastProgressNanos = System.nanoTime();
 	}
@@ -127,9 +134,9 @@ final class OutgoingTransfer {
 	 */
 	boolean credit(FileMessages.Credit credit) {
 		this.lastProgressNanos = System.nanoTime();
-		if (this.resuming) {
-			// the first credit after a resume: what the receiver holds is where sending goes on
-			this.resuming = false;
+		if (this.offered) {
+			// the first credit after an offer: what the receiver holds is where sending goes on
+			this.offered = false;
 			this.resumeFrom = credit.acknowledged();
 			this.limit = credit.limit();
 			return true;
