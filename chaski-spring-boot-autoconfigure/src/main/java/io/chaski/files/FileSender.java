@@ -251,9 +251,12 @@ final class FileSender {
 		}
 	}
 
-	/** Fails every transfer: the node is stopping. */
+	/**
+	 * Fails every transfer, the node is stopping. The receivers are not told to cancel: they keep what they hold
+	 * for a while, so that this node's next process pushing the same file resumes it.
+	 */
 	void close() {
-		List.copyOf(this.transfers.values()).forEach(transfer -> fail(transfer, "the sending node stopped", true));
+		List.copyOf(this.transfers.values()).forEach(transfer -> fail(transfer, "the sending node stopped", false));
 	}
 
 	List<TransferInfo> active() {
