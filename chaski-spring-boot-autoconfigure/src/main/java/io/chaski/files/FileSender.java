@@ -69,7 +69,7 @@ final class FileSender {
 			}
 		});
 		try {
-			this.pool.execute(() -> offer(transferId, topic, path, name, meta, result));
+			this.pool.execute(() -> offerAll(transferId, topic, path, name, meta, result));
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(new IllegalStateException("this node's file pool is saturated", ex));
@@ -77,8 +77,11 @@ final class FileSender {
 		return result;
 	}
 
-	/** Hashes the file and offers it to every peer in the topic (file pool). */
-	private void offer(long transferId, String topic, Path path, String name, Map<String, String> metadata,
+	/**
+	 * Hashes the file and offers it to every peer in the topic and to every subscriber the directory knows behind
+	 * other nodes (file pool).
+	 */
+	private void offerAll(long transferId, String topic, Path path, String name, Map<String, String> metadata,
 			CompletableFuture<FileTransferResult> result) {
 		if (result.isDone()) {
 			return; // cancelled before it began
@@ -99,27 +102,53 @@ final class FileSender {
 			return;
 		}
 		FileChannel opened = channel;
-		byte[] start = FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata));
+		OutgoingTransfer.Offer offer = new OutgoingTransfer.Offer(transferId, topic, name, size,
+				FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata)), opened);
 		Map<UUID, CompletableFuture<FileDelivery>> deliveries = new LinkedHashMap<>();
 		for (Edge edge : this.files.edgesFor(topic)) {
-			OutgoingTransfer transfer = new OutgoingTransfer(transferId, edge, topic, name, size, start, opened,
-					new SerialWork(this.pool));
-			deliveries.put(edge.nodeId(), transfer.delivery());
-			this.transfers.put(key(transfer), transfer);
-			if (!this.files.send(edge, EnvelopeKind.FILE_START, topic, start)) {
-				fail(transfer, "the outbound queue to the peer stayed full", false);
-			}
+			deliveries.put(edge.nodeId(), offer(offer, edge));
+		}
+		// subscribers behind other nodes: linked directly for this push, their answers as any peer's
+		List<SubscriberDirectory.Subscriber> remote = this.files.unlinkedSubscribers(topic);
+		for (SubscriberDirectory.Subscriber subscriber : remote) {
+			deliveries.put(subscriber.id(), this.files.link(subscriber)
+				.thenComposeAsync(edge -> result.isDone() ? failed(subscriber, "cancelled") : offer(offer, edge),
+						this.pool)
+				.exceptionally(ex -> new FileDelivery(subscriber.id(), subscriber.name(), FileOutcome.FAILED,
+						"cannot link to it at " + subscriber.host() + ":" + subscriber.port() + ": "
+								+ FileTransfers.reason(ex))));
 		}
 		if (result.isCancelled()) {
 			cancel(transferId); // cancelled while the offers went out
 		}
 		CompletableFuture.allOf(deliveries.values().toArray(CompletableFuture[]::new)).whenComplete((done, ex) -> {
 			closeQuietly(opened);
+			remote.forEach(subscriber -> this.files.unlink(subscriber.id()));
 			Map<UUID, FileDelivery> outcomes = new LinkedHashMap<>();
 			deliveries.forEach((peer, delivery) -> outcomes.put(peer, delivery.join()));
 			result.complete(new FileTransferResult(transferId, name, size, HexFormat.of().formatHex(hash),
 					Map.copyOf(outcomes)));
 		});
+	}
+
+	/** Offers the file to one peer and starts its part of the transfer. */
+	private CompletableFuture<FileDelivery> offer(OutgoingTransfer.Offer offer, Edge edge) {
+		OutgoingTransfer transfer = new OutgoingTransfer(offer, edge, new SerialWork(this.pool));
+		this.transfers.put(key(transfer), transfer);
+		if (!this.files.send(edge, EnvelopeKind.FILE_START, offer.topic(), offer.start())) {
+			fail(transfer, "the outbound queue to the peer stayed full", false);
+		}
+		return transfer.delivery();
+	}
+
+	private static CompletableFuture<FileDelivery> failed(SubscriberDirectory.Subscriber subscriber, String reason) {
+		return CompletableFuture.completedFuture(new FileDelivery(subscriber.id(), subscriber.name(),
+				FileOutcome.FAILED, reason));
+	}
+
+	/** @return whether a transfer to the peer is under way */
+	boolean sendsTo(UUID peer) {
+		return this.transfers.keySet().stream().anyMatch(key -> key.peer().equals(peer));
 	}
 
 	void onCredit(Edge from, Envelope envelope) {

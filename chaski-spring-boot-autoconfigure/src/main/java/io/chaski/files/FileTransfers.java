@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -66,6 +69,8 @@ public final class FileTransfers implements AutoCloseable {
 	private final List<Consumer<ReceivedFile>> listeners = new CopyOnWriteArrayList<>();
 
 	private ScheduledExecutorService sweeper;
+
+	private volatile SubscriberDirectory directory = SubscriberDirectory.NONE;
 
 	private volatile boolean closed;
 
@@ -130,13 +135,23 @@ public final class FileTransfers implements AutoCloseable {
 		return all;
 	}
 
+	/**
+	 * Lets pushes reach subscribers this node is not linked to (behind other nodes): each is linked directly for
+	 * the push, and the link closed again afterwards if nothing else needs it.
+	 * @param subscribers who subscribes to a topic, and where (typically {@link MembershipDirectory})
+	 */
+	public void useDirectory(SubscriberDirectory subscribers) {
+		this.directory = Objects.requireNonNull(subscribers, "subscribers");
+	}
+
 	/** @param listener told about every file this node stored (on a file thread; keep it short) */
 	public void addListener(Consumer<ReceivedFile> listener) {
 		this.listeners.add(listener);
 	}
 
 	/**
-	 * Sends a file to every peer in a topic that is linked to this node.
+	 * Sends a file to every peer in a topic that is linked to this node, and to the subscribers the directory
+	 * knows behind other nodes ({@link #useDirectory}).
 	 * @param topic the topic
 	 * @param path the file
 	 * @param metadata strings that travel with it (at most 64 entries of 1 KiB)
@@ -188,6 +203,54 @@ public final class FileTransfers implements AutoCloseable {
 
 	List<Edge> edgesFor(String topic) {
 		return this.node.edges().stream().filter(edge -> edge.wants(topic)).toList();
+	}
+
+	/** @return subscribers of the topic the directory knows that are neither this node nor linked to it */
+	List<SubscriberDirectory.Subscriber> unlinkedSubscribers(String topic) {
+		Map<UUID, SubscriberDirectory.Subscriber> found = new LinkedHashMap<>();
+		for (SubscriberDirectory.Subscriber subscriber : this.directory.subscribers(topic)) {
+			if (!subscriber.id().equals(this.node.id()) && this.node.peer(subscriber.id()).isEmpty()) {
+				found.putIfAbsent(subscriber.id(), subscriber);
+			}
+		}
+		return List.copyOf(found.values());
+	}
+
+	/**
+	 * Links to a subscriber behind other nodes (the node's connect and handshake timeouts apply).
+	 * @return the edge to it; fails if it cannot be reached or another node answers at its address
+	 */
+	CompletableFuture<Edge> link(SubscriberDirectory.Subscriber subscriber) {
+		return this.node.connect(subscriber.host(), subscriber.port()).thenApply(peer -> {
+			Edge edge = edge(peer.nodeId());
+			if (!peer.nodeId().equals(subscriber.id()) || edge == null) {
+				throw new IllegalStateException("another node answers at its address, or the link closed at once");
+			}
+			return edge;
+		});
+	}
+
+	/**
+	 * Closes a link made for pushes once no transfer uses it and it shares no topic with this node (what
+	 * membership would link anyway stays).
+	 * @param peer the subscriber linked for a push
+	 */
+	void unlink(UUID peer) {
+		Edge edge = edge(peer);
+		if (edge == null || this.sender.sendsTo(peer) || this.node.isRoot() || edge.isRoot()
+				|| edge.subscriptions().stream().anyMatch(this.node.subscriptions()::contains)) {
+			return;
+		}
+		this.node.disconnect(peer);
+	}
+
+	/** @return a short reason for a failed future, without the wrapper exceptions */
+	static String reason(Throwable failure) {
+		Throwable cause = failure;
+		while (cause instanceof CompletionException && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
 	}
 
 	/** @return whether the edge is still the live link to its peer */
