@@ -256,9 +256,12 @@ final class IncomingTransfer {
 	 * sender went silent or this node stops. Without resuming, it discards them.
 	 */
 	void park() {
-		if (!this.resumable || this.channel == null) {
+		if (!this.resumable) {
 			discard();
 			return;
+		}
+		if (this.channel == null) {
+			return; // never opened: whatever an earlier transfer left stays as it was
 		}
 		try {
 			closeChannel();
