@@ -361,7 +361,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param threads Threads that read and write files, shared by every transfer.
 	 * @param resumeWindow How long a receiver keeps the partial file of an interrupted transfer, so that the same
 	 * file pushed again by the same node (by name) goes on where it stopped, even after either node restarted;
-	 * older partial files are deleted; 0 deletes them at once.
+	 * older partial files are deleted; 0 deletes them at once; at most 365 days.
 	 */
 	public record Files(@DefaultValue("false") boolean enabled, @DefaultValue("chaski-files") @NotBlank String directory,
 			@DefaultValue("1GB") DataSize maxSize, @DefaultValue("false") boolean overwrite,
@@ -378,6 +378,8 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 			PropertyChecks.require(window.toBytes() >= chunkSize.toBytes() && window.toBytes() <= Integer.MAX_VALUE,
 					"chaski.files.window", "must be at least the chunk size and below 2GB");
 			PropertyChecks.notNegative(resumeWindow, "chaski.files.resume-window");
+			PropertyChecks.require(resumeWindow.compareTo(FileSettings.MAX_RESUME_WINDOW) <= 0,
+					"chaski.files.resume-window", "must be at most 365 days");
 		}
 
 	}

@@ -17,10 +17,14 @@ import java.util.Objects;
  * @param maxTransfers most transfers this node receives at once (and most it sends at once); more are refused
  * @param threads threads that read and write files, shared by every transfer
  * @param resumeWindow how long a receiver keeps the partial file of an interrupted transfer so that the same file
- * from the same node resumes where it stopped, even after a restart of either node; zero deletes it at once
+ * from the same node resumes where it stopped, even after a restart of either node; zero deletes it at once; at
+ * most {@link #MAX_RESUME_WINDOW}
  */
 public record FileSettings(boolean enabled, Path directory, long maxSize, boolean overwrite, int chunkSize,
 		int window, Duration timeout, int maxTransfers, int threads, Duration resumeWindow) {
+
+	/** Longest resume window: partial files are not meant to be kept for years. */
+	public static final Duration MAX_RESUME_WINDOW = Duration.ofDays(365);
 
 	/**
 	 * Receiving off, {@code chaski-files} as the directory, 1 GiB maximum, 256 KiB chunks, a 4 MiB window, partial
@@ -36,7 +40,8 @@ public record FileSettings(boolean enabled, Path directory, long maxSize, boolea
 		Objects.requireNonNull(resumeWindow, "resumeWindow");
 		directory = directory.toAbsolutePath().normalize();
 		if (maxSize < 0 || chunkSize < 1 || window < chunkSize || timeout.isNegative() || timeout.isZero()
-				|| maxTransfers < 1 || threads < 1 || resumeWindow.isNegative()) {
+				|| maxTransfers < 1 || threads < 1 || resumeWindow.isNegative()
+				|| resumeWindow.compareTo(MAX_RESUME_WINDOW) > 0) {
 			throw new IllegalArgumentException("invalid file settings " + maxSize + "/" + chunkSize + "/" + window
 					+ "/" + timeout + "/" + maxTransfers + "/" + threads);
 		}

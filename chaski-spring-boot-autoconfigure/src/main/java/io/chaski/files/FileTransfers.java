@@ -322,7 +322,14 @@ public final class FileTransfers implements AutoCloseable {
 			this.receiver.sweep(now, timeoutNanos);
 			if (now - lastPartialSweep[0] > partialPeriod) {
 				lastPartialSweep[0] = now;
-				this.receiver.sweepPartials();
+				try {
+					this.receiver.sweepPartials();
+				}
+				catch (RuntimeException ex) {
+					// a throw would cancel this timer, and with it every transfer's timeout
+					this.warnings.warn("partial-sweep", "Node {} failed to sweep partial files: {}", this.node.name(),
+							ex.toString());
+				}
 			}
 		}, period, period, TimeUnit.MILLISECONDS);
 		this.sweeper = timer;
