@@ -74,6 +74,7 @@ class FileRestartTest {
 		assertThat(result.deliveries().get(b.id()).nodeId()).isEqualTo(again.id());
 		assertThat(Files.mismatch(file, inbox.resolve("data.bin"))).isEqualTo(-1);
 		long resent = sender.files().stats().bytesSent() - SIZE;
+		System.out.printf("receiver restarted: %d of %d bytes sent again%n", resent, SIZE);
 		assertThat(resent).as("bytes sent again after the restart").isLessThan(SIZE / 8);
 		assertThat(receiverAgain.files().stats().bytesReceived()).isLessThan(SIZE * 7 / 8);
 		// nothing but the file is left: partial file and sidecar are gone
@@ -109,6 +110,7 @@ class FileRestartTest {
 		assertThat(result.allStored()).as("%s", result).isTrue();
 		assertThat(Files.mismatch(file, inbox.resolve("data.bin"))).isEqualTo(-1);
 		long resent = sentBefore + senderAgain.files().stats().bytesSent() - SIZE;
+		System.out.printf("sender restarted: %d of %d bytes sent again%n", resent, SIZE);
 		assertThat(resent).as("bytes sent again by the restarted sender").isLessThan(SIZE / 8);
 		assertThat(FileTransferTest.listNames(inbox)).containsExactly("data.bin");
 	}
