@@ -17,6 +17,7 @@ import io.chaski.annotation.ConsumerBinding;
 import io.chaski.annotation.ConsumerBindingRegistrar;
 import io.chaski.annotation.FileEventBridge;
 import io.chaski.annotation.MessageEventBridge;
+import io.chaski.files.MembershipDirectory;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.StreamerSettings;
@@ -66,8 +67,12 @@ public class ChaskiAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ChaskiStreamer chaskiStreamer(ChaskiNode node, StreamerSettings settings, PayloadCodec codec,
-			ChaskiProperties properties) {
-		return new ChaskiStreamer(node, settings, codec, properties.fileSettings());
+			ChaskiProperties properties, ObjectProvider<ChaskiMembership> membership) {
+		ChaskiStreamer streamer = new ChaskiStreamer(node, settings, codec, properties.fileSettings());
+		// pushFile reaches subscribers behind other nodes through what membership knows of them
+		membership.ifAvailable(members -> streamer.files()
+			.useDirectory(new MembershipDirectory(() -> members.membership().orElse(null))));
+		return streamer;
 	}
 
 	@Bean

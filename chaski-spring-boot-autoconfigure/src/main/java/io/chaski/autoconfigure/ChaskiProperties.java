@@ -113,7 +113,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	FileSettings fileSettings() {
 		return new FileSettings(this.files.enabled(), Path.of(this.files.directory()), this.files.maxSize().toBytes(),
 				this.files.overwrite(), (int) this.files.chunkSize().toBytes(), (int) this.files.window().toBytes(),
-				this.files.timeout(), this.files.maxTransfers(), this.files.threads());
+				this.files.timeout(), this.files.maxTransfers(), this.files.threads(), this.files.resumeWindow());
 	}
 
 	/**
@@ -364,12 +364,15 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param timeout How long a transfer waits for the other side to make progress before it fails.
 	 * @param maxTransfers Most files received at once, and most pushes under way at once; more are refused.
 	 * @param threads Threads that read and write files, shared by every transfer.
+	 * @param resumeWindow How long a receiver keeps the partial file of an interrupted transfer, so that the same
+	 * file pushed again by the same node (by name) goes on where it stopped, even after either node restarted;
+	 * older partial files are deleted; 0 deletes them at once; at most 365 days.
 	 */
 	public record Files(@DefaultValue("false") boolean enabled, @DefaultValue("chaski-files") @NotBlank String directory,
 			@DefaultValue("1GB") DataSize maxSize, @DefaultValue("false") boolean overwrite,
 			@DefaultValue("256KB") DataSize chunkSize, @DefaultValue("4MB") DataSize window,
 			@DefaultValue("30s") Duration timeout, @DefaultValue("16") @Min(1) @Max(1024) int maxTransfers,
-			@DefaultValue("4") @Min(1) @Max(64) int threads) {
+			@DefaultValue("4") @Min(1) @Max(64) int threads, @DefaultValue("1h") Duration resumeWindow) {
 
 		/** Validates the components; invalid values fail startup naming the property. */
 		public Files {
@@ -379,6 +382,9 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 					"chaski.files.chunk-size", "must be between 4KB and 16MB");
 			PropertyChecks.require(window.toBytes() >= chunkSize.toBytes() && window.toBytes() <= Integer.MAX_VALUE,
 					"chaski.files.window", "must be at least the chunk size and below 2GB");
+			PropertyChecks.notNegative(resumeWindow, "chaski.files.resume-window");
+			PropertyChecks.require(resumeWindow.compareTo(FileSettings.MAX_RESUME_WINDOW) <= 0,
+					"chaski.files.resume-window", "must be at most 365 days");
 		}
 
 	}

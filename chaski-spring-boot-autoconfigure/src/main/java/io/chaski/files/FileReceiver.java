@@ -1,13 +1,16 @@
 package io.chaski.files;
 
+import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +51,7 @@ final class FileReceiver {
 
 	void onStart(Edge from, Envelope envelope) {
 		FileMessages.Start start = FileMessages.readStart(envelope.payload());
-		TransferKey key = new TransferKey(from.nodeId(), start.transferId());
-		IncomingTransfer known = this.transfers.get(key);
+		IncomingTransfer known = this.transfers.get(new TransferKey(from.nodeId(), start.transferId()));
 		if (known != null) {
 			// the sender lost its link and offers the transfer again: go on from what is on disk
 			known.reattach(from);
@@ -61,23 +63,16 @@ final class FileReceiver {
 			refuse(from, start.transferId(), refusal);
 			return;
 		}
-		Path target = FileNames.resolve(this.settings.directory(), start.name());
-		IncomingTransfer transfer = new IncomingTransfer(start, from, envelope.topic(), target,
-				this.settings.overwrite(), new SerialWork(this.pool));
-		synchronized (this.transfers) {
-			if (this.transfers.size() >= this.settings.maxTransfers()) {
-				refuse(from, start.transferId(), "busy: " + this.settings.maxTransfers() + " transfers under way");
-				return;
-			}
-			this.transfers.put(key, transfer);
+		// the rest looks at the disk (an identical file may be in place already): not on the I/O thread
+		try {
+			this.pool.execute(() -> decide(from, start, envelope.topic()));
 		}
-		submit(transfer, () -> {
-			transfer.open();
-			credit(transfer, transfer.grant(this.settings.window()));
-		});
+		catch (RejectedExecutionException ex) {
+			refuse(from, start.transferId(), "busy: this node's file pool is saturated");
+		}
 	}
 
-	/** @return why an offer is refused, or {@code null}; nothing has touched the disk yet */
+	/** @return why an offer is refused at once, or {@code null}; nothing has touched the disk yet */
 	private String refusal(FileMessages.Start start) {
 		if (!this.settings.enabled()) {
 			return "receiving files is off on this node (chaski.files.enabled)";
@@ -90,11 +85,62 @@ final class FileReceiver {
 			return "file of " + start.size() + " bytes is larger than the maximum of " + this.settings.maxSize()
 					+ " bytes (chaski.files.max-size)";
 		}
-		Path target = FileNames.resolve(this.settings.directory(), start.name());
-		if (!this.settings.overwrite() && Files.exists(target)) {
-			return "a file of that name exists (chaski.files.overwrite is off)";
-		}
 		return null;
+	}
+
+	/**
+	 * Answers an offer that passed the first checks (file pool): stored if the very file is in place already (its
+	 * answer may have been lost with a link), a resume if a transfer of the same file from a node of the same name
+	 * waits for its restarted sender, else a new transfer that may go on from a partial file left on disk.
+	 */
+	private void decide(Edge from, FileMessages.Start start, String topic) {
+		Path target = FileNames.resolve(this.settings.directory(), start.name());
+		try {
+			if (Files.exists(target)) {
+				if (Digests.matches(target, start.size(), start.sha256())) {
+					this.files.stats().countReceived(FileOutcome.STORED);
+					answer(from, start.transferId(), FileOutcome.STORED, "");
+					return;
+				}
+				if (!this.settings.overwrite()) {
+					refuse(from, start.transferId(), "a file of that name exists (chaski.files.overwrite is off)");
+					return;
+				}
+			}
+		}
+		catch (IOException ex) {
+			refuse(from, start.transferId(), "cannot read the existing file (" + ex.getClass().getSimpleName() + ")");
+			return;
+		}
+		PartialFile partial = PartialFile.of(this.settings.directory(), from.name(), start);
+		IncomingTransfer transfer;
+		synchronized (this.transfers) {
+			IncomingTransfer same = this.transfers.values().stream()
+				.filter(other -> other.partial().key().equals(partial.key())).findFirst().orElse(null);
+			if (same != null) {
+				if (this.files.linked(same.from())) {
+					refuse(from, start.transferId(), "busy: the same file from that node is being received");
+					return;
+				}
+				// its sender restarted (a new id under the same name) and pushes the same file again
+				this.transfers.remove(same.key());
+				same.takeOver(from, start.transferId());
+				this.transfers.put(same.key(), same);
+				submit(same, () -> credit(same, same.resume(this.settings.window())));
+				return;
+			}
+			if (this.transfers.size() >= this.settings.maxTransfers()) {
+				refuse(from, start.transferId(), "busy: " + this.settings.maxTransfers() + " transfers under way");
+				return;
+			}
+			transfer = new IncomingTransfer(start, from, topic, target, this.settings.overwrite(), partial,
+					!this.settings.resumeWindow().isZero(), new SerialWork(this.pool));
+			this.transfers.put(transfer.key(), transfer);
+		}
+		submit(transfer, () -> {
+			transfer.open(this.settings.resumeWindow());
+			credit(transfer, transfer.grant(this.settings.window()));
+		});
 	}
 
 	void onChunk(Edge from, Envelope envelope) {
@@ -150,19 +196,49 @@ final class FileReceiver {
 		}
 	}
 
-	/** Fails transfers whose sender made no progress within the timeout. */
+	/**
+	 * Stops transfers whose sender made no progress within the timeout; their partial files stay for a resume
+	 * within the resume window.
+	 */
 	void sweep(long nowNanos, long timeoutNanos) {
 		for (IncomingTransfer transfer : List.copyOf(this.transfers.values())) {
 			if (nowNanos - transfer.lastProgressNanos() > timeoutNanos) {
-				fail(transfer, "no data from the sender for " + this.settings.timeout());
+				end(transfer, "no data from the sender for " + this.settings.timeout(), true);
 			}
 		}
 	}
 
+	/** Deletes partial files older than the resume window, except those of transfers under way. */
+	void sweepPartials() {
+		if (!this.settings.enabled()) {
+			return;
+		}
+		Set<String> active = this.transfers.values().stream().map(transfer -> transfer.partial().key())
+			.collect(Collectors.toSet());
+		try {
+			int deleted = PartialFile.sweep(this.settings.directory(), this.settings.resumeWindow(), active);
+			if (deleted > 0) {
+				log.info("Node {} deleted {} partial files older than {} (chaski.files.resume-window)",
+						this.files.nodeName(), deleted, this.settings.resumeWindow());
+			}
+		}
+		catch (IOException ex) {
+			this.warnings.warn("partial-sweep", "Node {} cannot sweep partial files in {}: {}", this.files.nodeName(),
+					this.settings.directory(), ex.toString());
+		}
+	}
 
-	/** Fails every transfer (their temporary files are deleted): the node is stopping. */
+
+	/**
+	 * Stops every transfer, the node is stopping: their partial files stay for a resume, and the senders are not
+	 * told, so that they wait (up to the timeout) for this node, or its next process, to be linked again.
+	 */
 	void close() {
-		List.copyOf(this.transfers.values()).forEach(transfer -> fail(transfer, "the receiving node stopped"));
+		for (IncomingTransfer transfer : List.copyOf(this.transfers.values())) {
+			if (this.transfers.remove(transfer.key()) != null) {
+				runOrHere(transfer, transfer::park);
+			}
+		}
 	}
 
 	List<TransferInfo> active() {
@@ -171,18 +247,31 @@ final class FileReceiver {
 
 	/** Ends a transfer that went wrong: nothing of it is kept, and the sender hears why. */
 	private void fail(IncomingTransfer transfer, String reason) {
+		end(transfer, reason, false);
+	}
+
+	/**
+	 * Ends a transfer that did not store its file, telling the sender why.
+	 * @param keep whether its partial file stays for a resume (the sender went silent) or is deleted
+	 */
+	private void end(IncomingTransfer transfer, String reason, boolean keep) {
 		if (this.transfers.remove(transfer.key()) == null) {
-			return; // failed already
+			return; // ended already
 		}
 		this.files.stats().countReceived(FileOutcome.FAILED);
 		this.warnings.warn("file-failed", "Node {}: file '{}' from {} failed: {}", this.files.nodeName(),
 				LogSafe.of(transfer.start().name()), transfer.from(), reason);
 		answer(transfer.from(), transfer.start().transferId(), FileOutcome.FAILED, reason);
+		runOrHere(transfer, keep ? transfer::park : transfer::discard);
+	}
+
+	/** Runs a transfer's last disk work after what it has queued, or here if the pool is saturated. */
+	private static void runOrHere(IncomingTransfer transfer, Runnable work) {
 		try {
-			transfer.work().submit(transfer::discard);
+			transfer.work().submit(work);
 		}
 		catch (RejectedExecutionException ex) {
-			transfer.discard(); // the pool is saturated: clean up here rather than leave the file
+			work.run();
 		}
 	}
 

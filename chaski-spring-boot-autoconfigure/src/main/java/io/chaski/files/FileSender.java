@@ -1,13 +1,11 @@
 package io.chaski.files;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -71,7 +69,7 @@ final class FileSender {
 			}
 		});
 		try {
-			this.pool.execute(() -> offer(transferId, topic, path, name, meta, result));
+			this.pool.execute(() -> offerAll(transferId, topic, path, name, meta, result));
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(new IllegalStateException("this node's file pool is saturated", ex));
@@ -79,8 +77,11 @@ final class FileSender {
 		return result;
 	}
 
-	/** Hashes the file and offers it to every peer in the topic (file pool). */
-	private void offer(long transferId, String topic, Path path, String name, Map<String, String> metadata,
+	/**
+	 * Hashes the file and offers it to every peer in the topic and to every subscriber the directory knows behind
+	 * other nodes (file pool).
+	 */
+	private void offerAll(long transferId, String topic, Path path, String name, Map<String, String> metadata,
 			CompletableFuture<FileTransferResult> result) {
 		if (result.isDone()) {
 			return; // cancelled before it began
@@ -91,7 +92,7 @@ final class FileSender {
 		try {
 			channel = FileChannel.open(path, StandardOpenOption.READ);
 			size = channel.size();
-			hash = hash(channel, size);
+			hash = Digests.of(channel, size);
 		}
 		catch (IOException ex) {
 			if (channel != null) {
@@ -101,22 +102,28 @@ final class FileSender {
 			return;
 		}
 		FileChannel opened = channel;
-		byte[] start = FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata));
+		OutgoingTransfer.Offer offer = new OutgoingTransfer.Offer(transferId, topic, name, size,
+				FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata)), opened);
 		Map<UUID, CompletableFuture<FileDelivery>> deliveries = new LinkedHashMap<>();
 		for (Edge edge : this.files.edgesFor(topic)) {
-			OutgoingTransfer transfer = new OutgoingTransfer(transferId, edge, topic, name, size, start, opened,
-					new SerialWork(this.pool));
-			deliveries.put(edge.nodeId(), transfer.delivery());
-			this.transfers.put(key(transfer), transfer);
-			if (!this.files.send(edge, EnvelopeKind.FILE_START, topic, start)) {
-				fail(transfer, "the outbound queue to the peer stayed full", false);
-			}
+			deliveries.put(edge.nodeId(), offer(offer, edge));
+		}
+		// subscribers behind other nodes: linked directly for this push, their answers as any peer's
+		List<SubscriberDirectory.Subscriber> remote = this.files.unlinkedSubscribers(topic);
+		for (SubscriberDirectory.Subscriber subscriber : remote) {
+			deliveries.put(subscriber.id(), this.files.link(subscriber)
+				.thenComposeAsync(edge -> result.isDone() ? failed(subscriber, "cancelled") : offer(offer, edge),
+						this.pool)
+				.exceptionally(ex -> new FileDelivery(subscriber.id(), subscriber.name(), FileOutcome.FAILED,
+						"cannot link to it at " + subscriber.host() + ":" + subscriber.port() + ": "
+								+ FileTransfers.reason(ex))));
 		}
 		if (result.isCancelled()) {
 			cancel(transferId); // cancelled while the offers went out
 		}
 		CompletableFuture.allOf(deliveries.values().toArray(CompletableFuture[]::new)).whenComplete((done, ex) -> {
 			closeQuietly(opened);
+			remote.forEach(subscriber -> this.files.unlink(subscriber.id()));
 			Map<UUID, FileDelivery> outcomes = new LinkedHashMap<>();
 			deliveries.forEach((peer, delivery) -> outcomes.put(peer, delivery.join()));
 			result.complete(new FileTransferResult(transferId, name, size, HexFormat.of().formatHex(hash),
@@ -124,10 +131,39 @@ final class FileSender {
 		});
 	}
 
+	/** Offers the file to one peer and starts its part of the transfer. */
+	private CompletableFuture<FileDelivery> offer(OutgoingTransfer.Offer offer, Edge edge) {
+		OutgoingTransfer transfer = new OutgoingTransfer(offer, edge, new SerialWork(this.pool));
+		this.transfers.put(key(transfer), transfer);
+		if (!this.files.send(edge, EnvelopeKind.FILE_START, offer.topic(), offer.start())) {
+			fail(transfer, "the outbound queue to the peer stayed full", false);
+		}
+		return transfer.delivery();
+	}
+
+	private static CompletableFuture<FileDelivery> failed(SubscriberDirectory.Subscriber subscriber, String reason) {
+		return CompletableFuture.completedFuture(new FileDelivery(subscriber.id(), subscriber.name(),
+				FileOutcome.FAILED, reason));
+	}
+
+	/** @return whether a transfer to the peer is under way */
+	boolean sendsTo(UUID peer) {
+		return this.transfers.keySet().stream().anyMatch(key -> key.peer().equals(peer));
+	}
+
 	void onCredit(Edge from, Envelope envelope) {
 		FileMessages.Credit credit = FileMessages.readCredit(envelope.payload());
 		OutgoingTransfer transfer = this.transfers.get(new TransferKey(from.nodeId(), credit.transferId()));
-		if (transfer == null || !transfer.credit(credit)) {
+		if (transfer == null) {
+			return;
+		}
+		if (credit.acknowledged() < 0 || credit.acknowledged() > transfer.size()
+				|| credit.limit() < credit.acknowledged()) {
+			fail(transfer, "protocol violation: credit to " + credit.limit() + " from " + credit.acknowledged()
+					+ " for a file of " + transfer.size() + " bytes", true);
+			return;
+		}
+		if (!transfer.credit(credit)) {
 			return;
 		}
 		try {
@@ -220,21 +256,36 @@ final class FileSender {
 	}
 
 	/**
-	 * A peer is linked again: its waiting transfers offer themselves again, and its credit says where to go on.
+	 * A peer is linked again: its waiting transfers offer themselves again, and its credit says where to go on. A
+	 * peer with a new id but the same name is the receiver's next process: it resumes from its partial file.
 	 * @param edge the new edge to the peer
 	 */
 	void peerBack(Edge edge) {
-		for (OutgoingTransfer transfer : this.transfers.values()) {
-			if (transfer.detached() && transfer.to().nodeId().equals(edge.nodeId())) {
-				transfer.reattach(edge);
-				this.files.send(edge, EnvelopeKind.FILE_START, transfer.topic(), transfer.start());
+		for (OutgoingTransfer transfer : List.copyOf(this.transfers.values())) {
+			Edge old = transfer.to();
+			boolean same = old.nodeId().equals(edge.nodeId());
+			boolean restarted = !same && old.name().equals(edge.name())
+					&& !this.transfers.containsKey(new TransferKey(edge.nodeId(), transfer.transferId()));
+			if (!transfer.detached() || !(same || restarted)) {
+				continue;
 			}
+			if (restarted && !this.transfers.remove(key(transfer), transfer)) {
+				continue; // failed meanwhile
+			}
+			transfer.reattach(edge);
+			if (restarted) {
+				this.transfers.put(key(transfer), transfer);
+			}
+			this.files.send(edge, EnvelopeKind.FILE_START, transfer.topic(), transfer.start());
 		}
 	}
 
-	/** Fails every transfer: the node is stopping. */
+	/**
+	 * Fails every transfer, the node is stopping. The receivers are not told to cancel: they keep what they hold
+	 * for a while, so that this node's next process pushing the same file resumes it.
+	 */
 	void close() {
-		List.copyOf(this.transfers.values()).forEach(transfer -> fail(transfer, "the sending node stopped", true));
+		List.copyOf(this.transfers.values()).forEach(transfer -> fail(transfer, "the sending node stopped", false));
 	}
 
 	List<TransferInfo> active() {
@@ -256,21 +307,6 @@ final class FileSender {
 
 	private static TransferKey key(OutgoingTransfer transfer) {
 		return new TransferKey(transfer.to().nodeId(), transfer.transferId());
-	}
-
-	private static byte[] hash(FileChannel channel, long size) throws IOException {
-		MessageDigest digest = FileTransfers.sha256();
-		ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-		long position = 0;
-		while (position < size) {
-			int read = channel.read(buffer.clear(), position);
-			if (read < 0) {
-				break;
-			}
-			digest.update(buffer.array(), 0, read);
-			position += read;
-		}
-		return digest.digest();
 	}
 
 	private static String checkedName(Path path) {

@@ -16,24 +16,53 @@ import java.util.Objects;
  * @param timeout how long either side waits for the other to make progress before the transfer fails
  * @param maxTransfers most transfers this node receives at once (and most it sends at once); more are refused
  * @param threads threads that read and write files, shared by every transfer
+ * @param resumeWindow how long a receiver keeps the partial file of an interrupted transfer so that the same file
+ * from the same node resumes where it stopped, even after a restart of either node; zero deletes it at once; at
+ * most {@link #MAX_RESUME_WINDOW}
  */
 public record FileSettings(boolean enabled, Path directory, long maxSize, boolean overwrite, int chunkSize,
-		int window, Duration timeout, int maxTransfers, int threads) {
+		int window, Duration timeout, int maxTransfers, int threads, Duration resumeWindow) {
 
-	/** Receiving off, {@code chaski-files} as the directory, 1 GiB maximum, 256 KiB chunks, a 4 MiB window. */
+	/** Longest resume window: partial files are not meant to be kept for years. */
+	public static final Duration MAX_RESUME_WINDOW = Duration.ofDays(365);
+
+	/**
+	 * Receiving off, {@code chaski-files} as the directory, 1 GiB maximum, 256 KiB chunks, a 4 MiB window, partial
+	 * files kept for an hour.
+	 */
 	public static final FileSettings DEFAULTS = new FileSettings(false, Path.of("chaski-files"), 1L << 30, false,
-			256 * 1024, 4 * 1024 * 1024, Duration.ofSeconds(30), 16, 4);
+			256 * 1024, 4 * 1024 * 1024, Duration.ofSeconds(30), 16, 4, Duration.ofHours(1));
 
 	/** Validates the components; see the record description. */
 	public FileSettings {
 		Objects.requireNonNull(directory, "directory");
 		Objects.requireNonNull(timeout, "timeout");
+		Objects.requireNonNull(resumeWindow, "resumeWindow");
 		directory = directory.toAbsolutePath().normalize();
 		if (maxSize < 0 || chunkSize < 1 || window < chunkSize || timeout.isNegative() || timeout.isZero()
-				|| maxTransfers < 1 || threads < 1) {
+				|| maxTransfers < 1 || threads < 1 || resumeWindow.isNegative()
+				|| resumeWindow.compareTo(MAX_RESUME_WINDOW) > 0) {
 			throw new IllegalArgumentException("invalid file settings " + maxSize + "/" + chunkSize + "/" + window
 					+ "/" + timeout + "/" + maxTransfers + "/" + threads);
 		}
+	}
+
+	/**
+	 * Settings with the default resume window (an hour).
+	 * @param enabled whether this node accepts files
+	 * @param directory where received files go
+	 * @param maxSize largest file accepted
+	 * @param overwrite whether a received file may replace an existing one
+	 * @param chunkSize data bytes per chunk
+	 * @param window bytes in flight per transfer
+	 * @param timeout how long either side waits for progress
+	 * @param maxTransfers most transfers at once
+	 * @param threads file threads
+	 */
+	public FileSettings(boolean enabled, Path directory, long maxSize, boolean overwrite, int chunkSize, int window,
+			Duration timeout, int maxTransfers, int threads) {
+		this(enabled, directory, maxSize, overwrite, chunkSize, window, timeout, maxTransfers, threads,
+				DEFAULTS.resumeWindow);
 	}
 
 	/**
@@ -43,7 +72,7 @@ public record FileSettings(boolean enabled, Path directory, long maxSize, boolea
 	 */
 	public FileSettings receiving(boolean value, Path where) {
 		return new FileSettings(value, where, this.maxSize, this.overwrite, this.chunkSize, this.window, this.timeout,
-				this.maxTransfers, this.threads);
+				this.maxTransfers, this.threads, this.resumeWindow);
 	}
 
 }

@@ -1,16 +1,17 @@
 package io.chaski.files;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -45,6 +46,12 @@ public final class FileTransfers implements AutoCloseable {
 	/** Places in the file pool's queue: each transfer holds at most one, so this bounds transfers per node. */
 	private static final int POOL_QUEUE = 4096;
 
+	/** Longest time between two sweeps of stale partial files. */
+	private static final long PARTIAL_SWEEP_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	/** How long a stopping node waits for its file threads to finish (a partial file's last write). */
+	private static final long CLOSE_WAIT_SECONDS = 5;
+
 	private final RateLimitedLog warnings = new RateLimitedLog(log);
 
 	private final ChaskiNode node;
@@ -62,6 +69,8 @@ public final class FileTransfers implements AutoCloseable {
 	private final List<Consumer<ReceivedFile>> listeners = new CopyOnWriteArrayList<>();
 
 	private ScheduledExecutorService sweeper;
+
+	private volatile SubscriberDirectory directory = SubscriberDirectory.NONE;
 
 	private volatile boolean closed;
 
@@ -86,6 +95,10 @@ public final class FileTransfers implements AutoCloseable {
 		register(EnvelopeKind.FILE_CANCEL, this.receiver::onCancel);
 		register(EnvelopeKind.FILE_CREDIT, this.sender::onCredit);
 		register(EnvelopeKind.FILE_RESULT, this.sender::onResult);
+		if (settings.enabled()) {
+			// partial files a previous process left beyond the window go at start, not only once transfers run
+			this.pool.execute(this.receiver::sweepPartials);
+		}
 		node.addListener(new NodeListener() {
 
 			@Override
@@ -122,13 +135,23 @@ public final class FileTransfers implements AutoCloseable {
 		return all;
 	}
 
+	/**
+	 * Lets pushes reach subscribers this node is not linked to (behind other nodes): each is linked directly for
+	 * the push, and the link closed again afterwards if nothing else needs it.
+	 * @param subscribers who subscribes to a topic, and where (typically {@link MembershipDirectory})
+	 */
+	public void useDirectory(SubscriberDirectory subscribers) {
+		this.directory = Objects.requireNonNull(subscribers, "subscribers");
+	}
+
 	/** @param listener told about every file this node stored (on a file thread; keep it short) */
 	public void addListener(Consumer<ReceivedFile> listener) {
 		this.listeners.add(listener);
 	}
 
 	/**
-	 * Sends a file to every peer in a topic that is linked to this node.
+	 * Sends a file to every peer in a topic that is linked to this node, and to the subscribers the directory
+	 * knows behind other nodes ({@link #useDirectory}).
 	 * @param topic the topic
 	 * @param path the file
 	 * @param metadata strings that travel with it (at most 64 entries of 1 KiB)
@@ -160,6 +183,12 @@ public final class FileTransfers implements AutoCloseable {
 			}
 		}
 		this.pool.shutdown();
+		try {
+			this.pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	// ---------------------------------------------------------------- for the sender and receiver
@@ -174,6 +203,54 @@ public final class FileTransfers implements AutoCloseable {
 
 	List<Edge> edgesFor(String topic) {
 		return this.node.edges().stream().filter(edge -> edge.wants(topic)).toList();
+	}
+
+	/** @return subscribers of the topic the directory knows that are neither this node nor linked to it */
+	List<SubscriberDirectory.Subscriber> unlinkedSubscribers(String topic) {
+		Map<UUID, SubscriberDirectory.Subscriber> found = new LinkedHashMap<>();
+		for (SubscriberDirectory.Subscriber subscriber : this.directory.subscribers(topic)) {
+			if (!subscriber.id().equals(this.node.id()) && this.node.peer(subscriber.id()).isEmpty()) {
+				found.putIfAbsent(subscriber.id(), subscriber);
+			}
+		}
+		return List.copyOf(found.values());
+	}
+
+	/**
+	 * Links to a subscriber behind other nodes (the node's connect and handshake timeouts apply).
+	 * @return the edge to it; fails if it cannot be reached or another node answers at its address
+	 */
+	CompletableFuture<Edge> link(SubscriberDirectory.Subscriber subscriber) {
+		return this.node.connect(subscriber.host(), subscriber.port()).thenApply(peer -> {
+			Edge edge = edge(peer.nodeId());
+			if (!peer.nodeId().equals(subscriber.id()) || edge == null) {
+				throw new IllegalStateException("another node answers at its address, or the link closed at once");
+			}
+			return edge;
+		});
+	}
+
+	/**
+	 * Closes a link made for pushes once no transfer uses it and it shares no topic with this node (what
+	 * membership would link anyway stays).
+	 * @param peer the subscriber linked for a push
+	 */
+	void unlink(UUID peer) {
+		Edge edge = edge(peer);
+		if (edge == null || this.sender.sendsTo(peer) || this.node.isRoot() || edge.isRoot()
+				|| edge.subscriptions().stream().anyMatch(this.node.subscriptions()::contains)) {
+			return;
+		}
+		this.node.disconnect(peer);
+	}
+
+	/** @return a short reason for a failed future, without the wrapper exceptions */
+	static String reason(Throwable failure) {
+		Throwable cause = failure;
+		while (cause instanceof CompletionException && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
 	}
 
 	/** @return whether the edge is still the live link to its peer */
@@ -201,15 +278,6 @@ public final class FileTransfers implements AutoCloseable {
 			catch (RuntimeException ex) {
 				log.warn("A listener for received files failed on '{}'", LogSafe.of(file.name()), ex);
 			}
-		}
-	}
-
-	static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every Java platform has SHA-256", ex);
 		}
 	}
 
@@ -245,10 +313,24 @@ public final class FileTransfers implements AutoCloseable {
 				IoThreads.factory(this.node.name() + "-files-timer-"));
 		long timeoutNanos = this.settings.timeout().toNanos();
 		long period = Math.max(10, Math.min(1000, this.settings.timeout().toMillis() / 4));
+		long partialPeriod = Math.max(TimeUnit.SECONDS.toNanos(1),
+				Math.min(PARTIAL_SWEEP_NANOS, this.settings.resumeWindow().toNanos() / 4));
+		long[] lastPartialSweep = { System.nanoTime() };
 		timer.scheduleWithFixedDelay(() -> {
 			long now = System.nanoTime();
 			this.sender.sweep(now, timeoutNanos);
 			this.receiver.sweep(now, timeoutNanos);
+			if (now - lastPartialSweep[0] > partialPeriod) {
+				lastPartialSweep[0] = now;
+				try {
+					this.receiver.sweepPartials();
+				}
+				catch (RuntimeException ex) {
+					// a throw would cancel this timer, and with it every transfer's timeout
+					this.warnings.warn("partial-sweep", "Node {} failed to sweep partial files: {}", this.node.name(),
+							ex.toString());
+				}
+			}
 		}, period, period, TimeUnit.MILLISECONDS);
 		this.sweeper = timer;
 	}

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,14 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.chaski.node.Edge;
 
 /**
- * One file this node receives: a temporary file in the target directory that grows chunk by chunk (on the file
+ * One file this node receives: a partial file in the target directory that grows chunk by chunk (on the file
  * pool, in order), a running SHA-256, and the credit granted to the sender. On the end it checks size and hash and
- * moves the file into place in one step, so no partial file is ever visible under the final name. Only the serial
- * work touches the channel and the digest.
+ * moves the file into place in one step, so no partial file is ever visible under the final name. With resuming
+ * on, every credit first records in a sidecar how much is written, so that a later transfer of the same file,
+ * in this process or the next, goes on from there ({@link PartialFile}). Only the serial work touches the channel
+ * and the digest.
  */
 final class IncomingTransfer {
 
-	private final FileMessages.Start start;
+	/** The offer; replaced when a restarted sender takes the transfer over under a new id. */
+	private volatile FileMessages.Start start;
 
 	/** The edge from the sender; replaced when the link comes back after a loss. */
 	private volatile Edge from;
@@ -34,13 +38,16 @@ final class IncomingTransfer {
 
 	private final boolean overwrite;
 
+	private final PartialFile partial;
+
+	/** Whether the partial state is kept for a later resume, rather than deleted when the transfer stops. */
+	private final boolean resumable;
+
 	private final SerialWork work;
 
 	private final Instant started = Instant.now();
 
-	private final MessageDigest digest = FileTransfers.sha256();
-
-	private Path temp;
+	private final MessageDigest digest = Digests.sha256();
 
 	private FileChannel channel;
 
@@ -57,13 +64,19 @@ final class IncomingTransfer {
 	private volatile long lastProgressNanos = System.nanoTime();
 
 	IncomingTransfer(FileMessages.Start start, Edge from, String topic, Path target, boolean overwrite,
-			SerialWork work) {
+			PartialFile partial, boolean resumable, SerialWork work) {
 		this.start = start;
 		this.from = from;
 		this.topic = topic;
 		this.target = target;
 		this.overwrite = overwrite;
+		this.partial = partial;
+		this.resumable = resumable;
 		this.work = work;
+	}
+
+	PartialFile partial() {
+		return this.partial;
 	}
 
 	FileMessages.Start start() {
@@ -97,21 +110,40 @@ final class IncomingTransfer {
 	}
 
 	/**
+	 * A restarted sender (same name, a new id) offers the same file under a new transfer id: it takes this
+	 * transfer over (I/O or file thread, with the transfer out of the receiver's map while its key changes).
+	 * @param edge the edge from the new sender
+	 * @param transferId the new sender's transfer id
+	 */
+	void takeOver(Edge edge, long transferId) {
+		FileMessages.Start old = this.start;
+		this.start = new FileMessages.Start(transferId, old.size(), old.sha256(), old.name(), old.metadata());
+		reattach(edge);
+	}
+
+	/**
 	 * Resumes after a link loss (file pool, after every accepted chunk was written): chunks are expected again
 	 * from what is on disk, and the sender is told so.
 	 * @param window the receiver's window
 	 * @return the credit that tells the sender where to go on
 	 */
-	FileMessages.Credit resume(long window) {
+	FileMessages.Credit resume(long window) throws IOException {
 		this.received = this.written;
 		return grant(window);
 	}
 
-	/** Creates the temporary file (on the file pool). */
-	void open() throws IOException {
-		Files.createDirectories(this.target.getParent());
-		this.temp = Files.createTempFile(this.target.getParent(), ".chaski-", ".part");
-		this.channel = FileChannel.open(this.temp, StandardOpenOption.WRITE);
+	/**
+	 * Creates the partial file, or reopens the one an earlier transfer of the same file left within the window and
+	 * goes on after the bytes it wrote (on the file pool; those bytes are read once to restore the running hash).
+	 * @param resumeWindow how old a partial file may be to count
+	 */
+	void open(Duration resumeWindow) throws IOException {
+		long offset = this.resumable ? this.partial.resumable(resumeWindow) : 0;
+		this.channel = FileChannel.open(this.partial.create(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+		Digests.update(this.digest, this.channel, offset);
+		this.channel.truncate(offset);
+		this.written = offset;
+		this.received = offset;
 	}
 
 	/**
@@ -158,8 +190,11 @@ final class IncomingTransfer {
 	 * @param window the receiver's window
 	 * @return a credit that lets the sender have a whole window in flight beyond what is written
 	 */
-	FileMessages.Credit grant(long window) {
+	FileMessages.Credit grant(long window) throws IOException {
 		long written = this.written;
+		if (this.resumable) {
+			this.partial.save(written);
+		}
 		this.granted = written + window;
 		return new FileMessages.Credit(this.start.transferId(), written, this.granted);
 	}
@@ -178,19 +213,21 @@ final class IncomingTransfer {
 		this.channel.force(true);
 		this.channel.close();
 		if (this.overwrite) {
-			Files.move(this.temp, this.target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			Files.move(this.partial.part(), this.target, StandardCopyOption.ATOMIC_MOVE,
+					StandardCopyOption.REPLACE_EXISTING);
 		}
 		else {
 			moveUnlessTaken();
 		}
+		this.partial.deleteSidecar();
 		return null;
 	}
 
 	/** A hard link appears atomically and never replaces a file; where links are not supported, a checked move. */
 	private void moveUnlessTaken() throws IOException {
 		try {
-			Files.createLink(this.target, this.temp);
-			Files.delete(this.temp);
+			Files.createLink(this.target, this.partial.part());
+			Files.delete(this.partial.part());
 		}
 		catch (FileAlreadyExistsException ex) {
 			throw ex;
@@ -199,22 +236,45 @@ final class IncomingTransfer {
 			if (Files.exists(this.target)) {
 				throw new FileAlreadyExistsException(this.target.toString());
 			}
-			Files.move(this.temp, this.target, StandardCopyOption.ATOMIC_MOVE);
+			Files.move(this.partial.part(), this.target, StandardCopyOption.ATOMIC_MOVE);
 		}
 	}
 
-	/** Closes and deletes the temporary file (on the file pool); nothing of the transfer is kept. */
+	/** Closes and deletes the partial file (on the file pool); nothing of the transfer is kept. */
 	void discard() {
 		try {
-			if (this.channel != null) {
-				this.channel.close();
-			}
-			if (this.temp != null) {
-				Files.deleteIfExists(this.temp);
-			}
+			closeChannel();
+			this.partial.delete();
 		}
 		catch (IOException ex) {
-			// the temporary name is hidden and random: at worst a stray .part file is left behind
+			// the name is hidden: at worst a stray partial file is left for the sweep
+		}
+	}
+
+	/**
+	 * Stops receiving but keeps the partial file and its sidecar for a later resume (on the file pool): the
+	 * sender went silent or this node stops. Without resuming, it discards them.
+	 */
+	void park() {
+		if (!this.resumable) {
+			discard();
+			return;
+		}
+		if (this.channel == null) {
+			return; // never opened: whatever an earlier transfer left stays as it was
+		}
+		try {
+			closeChannel();
+			this.partial.save(this.written);
+		}
+		catch (IOException ex) {
+			// the sidecar may be stale or missing: a resume then starts over, never from a wrong offset
+		}
+	}
+
+	private void closeChannel() throws IOException {
+		if (this.channel != null && this.channel.isOpen()) {
+			this.channel.close();
 		}
 	}
 

@@ -15,21 +15,10 @@ import io.chaski.node.Edge;
  */
 final class OutgoingTransfer {
 
-	private final long transferId;
+	private final Offer offer;
 
 	/** The edge to the receiver; replaced when the link comes back after a loss. */
 	private volatile Edge to;
-
-	private final String topic;
-
-	private final String name;
-
-	/** The FILE_START payload, sent again on a resume. */
-	private final byte[] start;
-
-	private final long size;
-
-	private final FileChannel channel;
 
 	private final SerialWork work;
 
@@ -50,33 +39,47 @@ final class OutgoingTransfer {
 	/** Whether the link was lost and the transfer waits for the receiver to come back. */
 	private volatile boolean detached;
 
-	/** START was sent again after a link loss: the next credit says where to resume. */
-	private volatile boolean resuming;
+	/**
+	 * START was sent (first, or again after a link loss): the next credit says where sending starts, which is
+	 * past 0 when the receiver holds part of the file already (a resume, possibly across restarts).
+	 */
+	private volatile boolean offered = true;
 
 	private volatile long lastProgressNanos = System.nanoTime();
 
-	OutgoingTransfer(long transferId, Edge to, String topic, String name, long size, byte[] start,
-			FileChannel channel, SerialWork work) {
-		this.transferId = transferId;
+	OutgoingTransfer(Offer offer, Edge to, SerialWork work) {
+		this.offer = offer;
 		this.to = to;
-		this.topic = topic;
-		this.name = name;
-		this.start = start;
-		this.size = size;
-		this.channel = channel;
 		this.work = work;
 	}
 
+	/**
+	 * What one push offers every receiver: the same id, file and START payload.
+	 *
+	 * @param transferId the push's transfer id
+	 * @param topic the topic pushed to
+	 * @param name the file's name
+	 * @param size its size
+	 * @param start the FILE_START payload, sent again on a resume
+	 * @param channel the file, read at each chunk's offset by every receiver's transfer
+	 */
+	record Offer(long transferId, String topic, String name, long size, byte[] start, FileChannel channel) {
+	}
+
+	long size() {
+		return this.offer.size();
+	}
+
 	long transferId() {
-		return this.transferId;
+		return this.offer.transferId();
 	}
 
 	String topic() {
-		return this.topic;
+		return this.offer.topic();
 	}
 
 	byte[] start() {
-		return this.start;
+		return this.offer.start();
 	}
 
 	Edge to() {
@@ -96,8 +99,8 @@ final class OutgoingTransfer {
 	}
 
 	TransferInfo info() {
-		long sent = Math.min(this.sent, this.size);
-		return new TransferInfo(this.transferId, "out", this.to.nodeId(), this.name, this.size, sent,
+		long sent = Math.min(this.sent, size());
+		return new TransferInfo(transferId(), "out", this.to.nodeId(), this.offer.name(), size(), sent,
 				FileTransfers.rate(sent, this.started), this.started);
 	}
 
@@ -116,7 +119,7 @@ final class OutgoingTransfer {
 	 */
 	void reattach(Edge edge) {
 		this.to = edge;
-		this.resuming = true;
+		this.offered = true;
 		this.detached = false;
 		this.lastProgressNanos = System.nanoTime();
 	}
@@ -127,9 +130,9 @@ final class OutgoingTransfer {
 	 */
 	boolean credit(FileMessages.Credit credit) {
 		this.lastProgressNanos = System.nanoTime();
-		if (this.resuming) {
-			// the first credit after a resume: what the receiver holds is where sending goes on
-			this.resuming = false;
+		if (this.offered) {
+			// the first credit after an offer: what the receiver holds is where sending goes on
+			this.offered = false;
 			this.resumeFrom = credit.acknowledged();
 			this.limit = credit.limit();
 			return true;
@@ -156,17 +159,17 @@ final class OutgoingTransfer {
 		long from = this.resumeFrom;
 		if (from >= 0) {
 			this.resumeFrom = -1;
-			this.sent = Math.min(from, this.size);
+			this.sent = Math.min(from, size());
 			this.endSent = false;
 		}
-		long until = Math.min(this.limit, this.size);
+		long until = Math.min(this.limit, size());
 		while (this.sent < until) {
 			int length = (int) Math.min(chunkSize, until - this.sent);
-			byte[] payload = FileMessages.chunk(this.transferId, this.sent, length);
+			byte[] payload = FileMessages.chunk(transferId(), this.sent, length);
 			ByteBuffer data = ByteBuffer.wrap(payload, FileMessages.CHUNK_HEADER_BYTES, length);
 			long position = this.sent;
 			while (data.hasRemaining()) {
-				int read = this.channel.read(data, position);
+				int read = this.offer.channel().read(data, position);
 				if (read < 0) {
 					return "the file shrank while it was sent";
 				}
@@ -177,7 +180,7 @@ final class OutgoingTransfer {
 			}
 			this.sent += length;
 		}
-		if (this.sent == this.size && !this.endSent) {
+		if (this.sent == size() && !this.endSent) {
 			this.endSent = true;
 			if (!out.end()) {
 				return "the outbound queue to the peer stayed full";

@@ -116,6 +116,43 @@ class FileContextsTests {
 			});
 	}
 
+	/** A - B - C, linked by membership: C takes the topic, A does not share a topic with C, B takes no files. */
+	@Test
+	void aPushReachesASubscriberKnownOnlyThroughMembership() throws Exception {
+		Path inbox = this.tmp.resolve("inbox-c");
+		Path file = Files.writeString(this.tmp.resolve("behind.txt"), "through membership");
+		String[] fast = { "chaski.membership.probe-interval=200ms", "chaski.membership.probe-timeout=100ms" };
+		this.runner.withPropertyValues(fast)
+			.withPropertyValues("chaski.node.name=c", "chaski.node.subscriptions=y,reports",
+					"chaski.files.enabled=true", "chaski.files.directory=" + inbox)
+			.run(c -> {
+				ChaskiNode cNode = c.getBean(ChaskiNode.class);
+				this.runner.withPropertyValues(fast)
+					.withPropertyValues("chaski.node.name=b", "chaski.node.subscriptions=x,y",
+							"chaski.discovery.seeds=c@" + cNode.address().hostAndPort())
+					.run(b -> {
+						ChaskiNode bNode = b.getBean(ChaskiNode.class);
+						this.runner.withPropertyValues(fast)
+							.withPropertyValues("chaski.node.name=a", "chaski.node.subscriptions=x",
+									"chaski.discovery.seeds=b@" + bNode.address().hostAndPort())
+							.run(a -> {
+								ChaskiNode aNode = a.getBean(ChaskiNode.class);
+								ChaskiMembership membership = a.getBean(ChaskiMembership.class);
+								await().atMost(WAIT).until(() -> membership.membership().orElseThrow().member(cNode.id())
+									.map(member -> member.metadata().subscriptions().contains("reports"))
+									.orElse(false));
+								assertThat(aNode.peer(cNode.id())).as("A is not linked to C").isEmpty();
+								FileTransferResult result = a.getBean(ChaskiStreamer.class).pushFile("reports", file)
+									.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+								assertThat(result.deliveries().get(cNode.id()).outcome()).as("%s", result)
+									.isEqualTo(FileOutcome.STORED);
+								assertThat(Files.readString(inbox.resolve("behind.txt")))
+									.isEqualTo("through membership");
+							});
+					});
+			});
+	}
+
 	private static MeterRegistry meters(ChaskiMetrics metrics) {
 		MeterRegistry meters = new SimpleMeterRegistry();
 		metrics.bindTo(meters);

@@ -200,7 +200,11 @@ class FileTransferTest {
 	}
 
 	Path randomFile(String name, long size) throws IOException {
-		Path file = this.tmp.resolve(name);
+		return randomFile(this.tmp, name, size);
+	}
+
+	static Path randomFile(Path directory, String name, long size) throws IOException {
+		Path file = directory.resolve(name);
 		Random random = new Random(size);
 		byte[] block = new byte[64 * 1024];
 		try (OutputStream out = Files.newOutputStream(file)) {
