@@ -47,6 +47,9 @@ final class Swim {
 
 	private final List<MemberEvent> events = new ArrayList<>();
 
+	/** Members whose TCP port should be checked (their probe failed, or their link broke). */
+	private final List<Member> checks = new ArrayList<>();
+
 	private List<Entry> active = new ArrayList<>();
 
 	private boolean activeChanged;
@@ -171,16 +174,50 @@ final class Swim {
 	}
 
 	/**
-	 * Probes a member now, out of turn (its TCP connection broke: a hint, not a verdict).
+	 * Probes a member now, out of turn, and checks its TCP port at once (its TCP connection broke: a hint, not a
+	 * verdict).
 	 * @param id the member
 	 * @param now the current time in nanoseconds
 	 */
 	synchronized void probeNow(UUID id, long now) {
 		Entry entry = this.members.get(id);
-		if (!this.leaving && entry != null && entry.member.state().active()
-				&& this.probes.values().stream().noneMatch(probe -> probe.target.equals(id))) {
-			startProbe(entry, now);
+		if (this.leaving || entry == null || !entry.member.state().active()) {
+			return;
 		}
+		Probe probe = this.probes.values().stream().filter(pending -> pending.target.equals(id)).findFirst()
+			.orElseGet(() -> startProbe(entry, now));
+		requestCheck(probe, entry);
+	}
+
+	/**
+	 * A connection to the member's TCP port was refused: nothing listens there. If its probe failed too, it is
+	 * dead now; the result of a check is ignored once the member answered.
+	 * @param id the member
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void refused(UUID id, long now) {
+		Entry entry = this.members.get(id);
+		if (this.leaving || entry == null || !entry.member.state().active()) {
+			return;
+		}
+		Probe probe = this.probes.values().stream().filter(pending -> pending.target.equals(id)).findFirst()
+			.orElse(null);
+		if (probe != null && !probe.indirect) {
+			probe.refused = true; // decided when the direct ping times out
+		}
+		else if (probe != null || entry.member.state() == MemberState.SUSPECT) {
+			deadOnRefusal(entry, now);
+		}
+	}
+
+	/** @return the members whose TCP port should be checked since the last call */
+	synchronized List<Member> drainChecks() {
+		if (this.checks.isEmpty()) {
+			return List.of();
+		}
+		List<Member> drained = List.copyOf(this.checks);
+		this.checks.clear();
+		return drained;
 	}
 
 	/** @param metadata this member's new metadata, spread with a higher incarnation */
@@ -199,10 +236,7 @@ final class Swim {
 		}
 		this.leaving = true;
 		this.self = this.self.with(MemberState.LEFT, this.self.incarnation() + 1);
-		List<byte[]> left = List.of(PacketCodec.encodeMember(this.self));
-		for (Entry entry : active()) {
-			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, left);
-		}
+		announce(this.self);
 	}
 
 	/** @return this member and every member it knows, in no particular order */
@@ -385,17 +419,46 @@ final class Swim {
 		}
 	}
 
-	private void startProbe(Entry entry, long now) {
+	private Probe startProbe(Entry entry, long now) {
 		int sequence = ++this.sequence;
-		this.probes.put(sequence, new Probe(entry.member.id(), now));
+		Probe probe = new Probe(entry.member.id(), now);
+		this.probes.put(sequence, probe);
 		this.stats.probes.increment();
 		// a suspect learns it is suspected from the probe itself, however long ago the gossip about it ran out
 		List<byte[]> records = (entry.member.state() == MemberState.SUSPECT)
 				? List.of(PacketCodec.encodeMember(entry.member)) : List.of();
 		send(entry.address(), PacketType.PING, sequence, entry.member.id(), records);
+		return probe;
+	}
+
+	private void requestCheck(Probe probe, Entry entry) {
+		if (!probe.checked) {
+			probe.checked = true;
+			this.checks.add(entry.member);
+		}
+	}
+
+	/**
+	 * Its probe failed and its TCP port refused a connection: the process is gone. Declared dead at once and
+	 * told to every member directly, as a leave is, rather than suspected (docs/membership.md).
+	 */
+	private void deadOnRefusal(Entry entry, long now) {
+		this.probes.values().removeIf(probe -> probe.target.equals(entry.member.id()));
+		this.stats.deathsOnRefusal.increment();
+		declare(entry, MemberState.DEAD, entry.member.incarnation(), now);
+		announce(entry.member);
+	}
+
+	/** Sends one member's record to every live member at once (a leave or a certain death). */
+	private void announce(Member member) {
+		List<byte[]> record = List.of(PacketCodec.encodeMember(member));
+		for (Entry entry : active()) {
+			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, record);
+		}
 	}
 
 	private void expireProbes(long now) {
+		List<Entry> refused = new ArrayList<>(0);
 		Iterator<Map.Entry<Integer, Probe>> pending = this.probes.entrySet().iterator();
 		while (pending.hasNext()) {
 			Map.Entry<Integer, Probe> next = pending.next();
@@ -412,13 +475,21 @@ final class Swim {
 				}
 			}
 			else if (!probe.indirect && now - probe.started >= this.settings.probeTimeout().toNanos()) {
-				probe.indirect = true;
-				for (Entry helper : randomActive(this.settings.indirectChecks(), target)) {
-					this.stats.indirectProbes.increment();
-					send(helper.address(), PacketType.PING_REQ, next.getKey(), probe.target, List.of());
+				if (probe.refused) {
+					pending.remove();
+					refused.add(target);
+				}
+				else {
+					probe.indirect = true;
+					requestCheck(probe, target);
+					for (Entry helper : randomActive(this.settings.indirectChecks(), target)) {
+						this.stats.indirectProbes.increment();
+						send(helper.address(), PacketType.PING_REQ, next.getKey(), probe.target, List.of());
+					}
 				}
 			}
 		}
+		refused.forEach(entry -> deadOnRefusal(entry, now));
 	}
 
 	private void acked(int sequence) {
@@ -616,7 +687,14 @@ final class Swim {
 
 		final long started;
 
+		/** Past the probe timeout without an ack: indirect probes asked. */
 		boolean indirect;
+
+		/** The member's TCP port was asked for. */
+		boolean checked;
+
+		/** The member's TCP port refused a connection. */
+		boolean refused;
 
 		Probe(UUID target, long started) {
 			this.target = target;
