@@ -97,6 +97,20 @@ public final class ForkedMember implements AutoCloseable {
 
 	/**
 	 * @param prefix the start of protocol lines
+	 * @return the last that arrived, without the prefix, or {@code null}
+	 */
+	public String last(String prefix) {
+		String found = null;
+		for (Line line : this.lines) {
+			if (line.text.startsWith(prefix)) {
+				found = line.text.substring(prefix.length());
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * @param prefix the start of protocol lines
 	 * @return how many arrived
 	 */
 	public long count(String prefix) {

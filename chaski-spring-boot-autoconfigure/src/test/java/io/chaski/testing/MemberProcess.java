@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.chaski.membership.MembershipSettings;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.MemberLinks;
+import io.chaski.node.NodeListener;
 import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerInfo;
 import io.chaski.streamer.ChaskiStreamer;
@@ -18,10 +20,11 @@ import io.chaski.streamer.ChaskiSubscription;
 /**
  * A node with membership (LAN defaults) in a JVM of its own, to be killed with SIGKILL by a test or benchmark.
  * Arguments: {@code name topic [seed host:port]}. It prints protocol lines prefixed {@value #PREFIX} on
- * stdout: {@code ready <id> <host:port>}, then {@code event <TYPE> <member id>} for every member event. Commands
+ * stdout: {@code ready <id> <host:port>}, then {@code event <TYPE> <member id>} for every member event and
+ * {@code peer <id>} for every TCP link made. Commands
  * on stdin: {@code unlink} closes every TCP link on purpose (membership then knows it over UDP only; prints
  * {@code unlinked}), {@code load} publishes to its topic without pause (lossless, back-pressured) while
- * draining its own subscription.
+ * draining its own subscription, {@code count} prints {@code received <messages>}.
  */
 public final class MemberProcess {
 
@@ -57,16 +60,27 @@ public final class MemberProcess {
 			.sendTimeout(Duration.ofMinutes(5))
 			.build()
 			.start();
+		node.addListener(new NodeListener() {
+
+			@Override
+			public void peerConnected(PeerInfo peer) {
+				say("peer " + peer.nodeId());
+			}
+
+		});
 		ChaskiStreamer streamer = new ChaskiStreamer(node);
 		ChaskiSubscription<byte[]> subscription = streamer.subscribe(topic, byte[].class);
 		MemberLinks links = MemberLinks.start(node, MembershipSettings.lan(), 0,
 				(args.length > 2) ? List.of(args[2]) : List.of(),
 				event -> say("event " + event.type() + " " + event.member().id()));
 		say("ready " + node.id() + " " + node.address().hostAndPort());
+		AtomicLong received = new AtomicLong();
 		Thread drain = new Thread(() -> {
 			try {
 				while (true) {
-					subscription.poll(Duration.ofSeconds(1));
+					if (subscription.poll(Duration.ofSeconds(1)) != null) {
+						received.incrementAndGet();
+					}
 				}
 			}
 			catch (InterruptedException ex) {
@@ -80,6 +94,9 @@ public final class MemberProcess {
 			if (command.equals("unlink")) {
 				node.peers().stream().map(PeerInfo::nodeId).forEach(node::disconnect);
 				say("unlinked");
+			}
+			else if (command.equals("count")) {
+				say("received " + received.get());
 			}
 			else if (command.equals("load")) {
 				Thread load = new Thread(() -> {
