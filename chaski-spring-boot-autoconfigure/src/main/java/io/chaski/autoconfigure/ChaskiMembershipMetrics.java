@@ -14,8 +14,8 @@ import io.chaski.membership.MembershipStats;
 import io.chaski.membership.RejectReason;
 
 /**
- * Membership meters: {@code chaski.members} by state, probes, indirect probes, suspicions, refutations, gossip
- * bytes and rejected packets by reason. They read zero while membership is not running.
+ * Membership meters: {@code chaski.members} by state, probes, indirect probes, suspicions, refutations, deaths on
+ * a refused connection, gossip bytes and rejected packets by reason. They read zero while membership is not running.
  */
 public class ChaskiMembershipMetrics implements MeterBinder {
 
@@ -41,6 +41,9 @@ public class ChaskiMembershipMetrics implements MeterBinder {
 				stats -> stats.suspicions.sum());
 		counter(registry, "chaski.membership.refutations", "Suspicions of this node it refuted",
 				stats -> stats.refutations.sum());
+		counter(registry, "chaski.membership.deaths.refused",
+				"Members declared dead at once: a probe failed and their TCP port refused a connection",
+				stats -> stats.deathsOnRefusal.sum());
 		FunctionCounter.builder("chaski.membership.gossip", this.membership, bean -> read(bean, s -> s.gossipBytes.sum()))
 			.description("Bytes of member records sent")
 			.baseUnit(BaseUnits.BYTES)

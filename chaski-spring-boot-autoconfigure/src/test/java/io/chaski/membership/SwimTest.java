@@ -128,6 +128,30 @@ class SwimTest {
 	}
 
 	@Test
+	void aMemberCutOffFromEveryoneGrowsUnhealthyWhileThoseWhoseHelpersNackStayHealthy() {
+		SimCluster cluster = new SimCluster(10, LAN);
+		for (int i = 0; i < 5; i++) {
+			cluster.add();
+		}
+		assertThat(cluster.runUntil(cluster::converged, Duration.ofSeconds(30))).isNotNull();
+		Membership cutOff = cluster.members.get(2);
+		cluster.network.block(address(cutOff), true);
+		// its probes fail and no helper answers: it may be the sick one, so it probes (up to 8 times) slower
+		assertThat(cluster.runUntil(() -> cutOff.swim().health() >= 4, Duration.ofSeconds(15))).isNotNull();
+		long probesWhileSick = cutOff.stats().probes.sum();
+		// (before its suspicions of the others, unconfirmed, time out after 24 s)
+		cluster.run(Duration.ofSeconds(8));
+		assertThat(cutOff.stats().probes.sum() - probesWhileSick).as("one probe per 5 s or slower, not 8")
+			.isLessThanOrEqualTo(2);
+		// the others' probes of it fail too, but their helpers NACK: they know the fault is not theirs
+		assertThat(cluster.members).filteredOn(member -> member != cutOff)
+			.allSatisfy(member -> assertThat(member.swim().health()).isZero());
+		// back on the network, acks bring it back to health
+		cluster.network.block(address(cutOff), false);
+		assertThat(cluster.runUntil(() -> cutOff.swim().health() == 0, Duration.ofMinutes(2))).isNotNull();
+	}
+
+	@Test
 	void aGracefulLeaveIsLeftEverywhereAtOnce() {
 		SimCluster cluster = new SimCluster(4, LAN);
 		for (int i = 0; i < 6; i++) {
