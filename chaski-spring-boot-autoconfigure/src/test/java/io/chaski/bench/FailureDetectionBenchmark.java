@@ -67,11 +67,17 @@ public final class FailureDetectionBenchmark {
 							"the victim linked to all");
 				}
 				else {
+					// its seed link first (dialled at start, it could complete after the unlink)
+					require(() -> victim.seen("peer " + stable.get(0).id()) >= 0, "the victim's seed link");
 					victim.send("unlink");
 					require(() -> victim.seen("unlinked") >= 0, "the victim unlinked");
 				}
+				long links = victim.count("peer ");
 				// a few probe rounds in the settled state
 				LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
+				if (!linked && victim.count("peer ") != links) {
+					throw new IllegalStateException("the UDP-only victim was linked again");
+				}
 				long killed = System.nanoTime();
 				victim.kill();
 				String dead = "event DEAD " + id;
