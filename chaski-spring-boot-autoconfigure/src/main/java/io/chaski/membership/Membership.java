@@ -180,8 +180,9 @@ public final class Membership implements AutoCloseable {
 	}
 
 	/**
-	 * Probes a member now (for example because its TCP connection broke): if it does not answer, directly or
-	 * through others, it becomes suspect at once instead of at its next turn.
+	 * Probes a member now (for example because its TCP connection broke) and checks its TCP port at the same
+	 * time: if it does not answer within the probe timeout and its port refused a connection, it is dead at once;
+	 * if it does not answer, directly or through others, it becomes suspect now instead of at its next turn.
 	 * @param id the member
 	 */
 	public void probeNow(UUID id) {
