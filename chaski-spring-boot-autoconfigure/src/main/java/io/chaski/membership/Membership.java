@@ -164,6 +164,15 @@ public final class Membership implements AutoCloseable {
 		return swim().self();
 	}
 
+	/**
+	 * @return Lifeguard's local health score: 0 when this node's probes are answered, up to 7 when they keep failing
+	 * without other members confirming (probe interval and timeout are multiplied by score + 1); 0 before start
+	 */
+	public int health() {
+		Swim current = this.swim;
+		return (current != null) ? current.health() : 0;
+	}
+
 	/** @return the protocol's counters */
 	public MembershipStats stats() {
 		return this.stats;

@@ -92,6 +92,7 @@ class MembershipContextsTests {
 			assertThat(meters.get("chaski.membership.packets.rejected").tag("reason", "bad-signature")
 				.functionCounter().count()).isZero();
 			assertThat(meters.get("chaski.membership.deaths.refused").functionCounter().count()).isZero();
+			assertThat(meters.get("chaski.membership.health").gauge().value()).isZero();
 			assertThat(meters.get("chaski.members").tag("state", "alive").gauge().value()).isEqualTo(1);
 			assertThat(context.getBean(ChaskiHealthIndicator.class).health().getDetails().get("members"))
 				.isEqualTo(Map.of("alive", 1L, "suspect", 0L, "dead", 0L, "left", 0L));
