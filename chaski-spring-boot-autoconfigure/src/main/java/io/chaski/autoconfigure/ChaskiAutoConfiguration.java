@@ -77,8 +77,8 @@ public class ChaskiAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ChaskiLifecycle chaskiLifecycle(ChaskiNode node, ChaskiStreamer streamer, ChaskiProperties properties) {
-		return new ChaskiLifecycle(node, streamer, properties.discovery().seeds());
+	ChaskiLifecycle chaskiLifecycle(ChaskiNode node, ChaskiStreamer streamer) {
+		return new ChaskiLifecycle(node, streamer);
 	}
 
 	@Bean

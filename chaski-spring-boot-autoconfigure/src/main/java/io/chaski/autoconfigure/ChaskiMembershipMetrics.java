@@ -14,8 +14,8 @@ import io.chaski.membership.MembershipStats;
 import io.chaski.membership.RejectReason;
 
 /**
- * Membership meters: {@code chaski.members} by state, probes, indirect probes, suspicions, refutations, gossip
- * bytes and rejected packets by reason. They read zero while membership is not running.
+ * Membership meters: {@code chaski.members} by state, local health, probes, indirect probes, suspicions,
+ * refutations, deaths on a refused connection, gossip bytes and rejected packets by reason. They read zero while membership is not running.
  */
 public class ChaskiMembershipMetrics implements MeterBinder {
 
@@ -34,6 +34,10 @@ public class ChaskiMembershipMetrics implements MeterBinder {
 				.tag("state", state.name().toLowerCase(Locale.ROOT))
 				.register(registry);
 		}
+		Gauge.builder("chaski.membership.health", this.membership,
+				bean -> bean.membership().map(running -> running.health()).orElse(0))
+			.description("Local health score (Lifeguard): 0 healthy, up to 7; probes slow down by score + 1")
+			.register(registry);
 		counter(registry, "chaski.membership.probes", "Direct probes sent", stats -> stats.probes.sum());
 		counter(registry, "chaski.membership.probes.indirect", "Indirect probes (ping-req) sent",
 				stats -> stats.indirectProbes.sum());
@@ -41,6 +45,9 @@ public class ChaskiMembershipMetrics implements MeterBinder {
 				stats -> stats.suspicions.sum());
 		counter(registry, "chaski.membership.refutations", "Suspicions of this node it refuted",
 				stats -> stats.refutations.sum());
+		counter(registry, "chaski.membership.deaths.refused",
+				"Members declared dead at once: a probe failed and their TCP port refused a connection",
+				stats -> stats.deathsOnRefusal.sum());
 		FunctionCounter.builder("chaski.membership.gossip", this.membership, bean -> read(bean, s -> s.gossipBytes.sum()))
 			.description("Bytes of member records sent")
 			.baseUnit(BaseUnits.BYTES)

@@ -151,8 +151,9 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	/**
 	 * How this node finds the mesh.
 	 *
-	 * @param seeds Nodes to connect to at startup, as host:port or name@host:port; retried in
-	 * the background with the reconnection backoff, so a seed that is down never fails startup.
+	 * @param seeds Nodes to join the mesh through, as host:port or name@host:port; with membership on,
+	 * dialled over TCP and asked over UDP in the background, with capped backoff and no give-up, so a seed that
+	 * is down never fails startup and is joined whenever it comes up.
 	 */
 	public record Discovery(@DefaultValue List<String> seeds) {
 
@@ -220,9 +221,11 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	}
 
 	/**
-	 * Reconnection to lost peers (exponential backoff with jitter) and retries of seeds.
+	 * Reconnection to lost peers (exponential backoff with jitter); the backoff also paces the seed and member
+	 * dials of membership, which have no budget.
 	 *
-	 * @param attempts Attempts before giving up; 0 disables reconnection.
+	 * @param attempts Reconnection attempts to a lost peer before giving up; 0 disables reconnection. Seeds and
+	 * members that membership says are alive are dialled without a budget.
 	 * @param initialBackoff Delay before the first attempt; doubles at each attempt.
 	 * @param maxBackoff Longest delay between two attempts.
 	 */

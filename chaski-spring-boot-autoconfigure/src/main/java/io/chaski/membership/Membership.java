@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -31,6 +34,9 @@ public final class Membership implements AutoCloseable {
 	/** Timer resolution, as a fraction of the probe interval. */
 	private static final int TICKS_PER_PROBE = 10;
 
+	/** TCP port checks waiting for a thread; more are dropped (the member then goes through suspicion). */
+	private static final int MAX_QUEUED_CHECKS = 64;
+
 	private final MembershipSettings settings;
 
 	private final MembershipTransport transport;
@@ -49,9 +55,16 @@ public final class Membership implements AutoCloseable {
 
 	private final Member initial;
 
+	private final ListenerCheck listenerCheck;
+
 	private volatile Swim swim;
 
 	private ScheduledThreadPoolExecutor timer;
+
+	/** Runs the TCP port checks; inline until {@link #start()} (the simulation has no threads). */
+	private Executor checkRunner = Runnable::run;
+
+	private ThreadPoolExecutor checkThreads;
 
 	/**
 	 * @param settings timings and limits
@@ -67,16 +80,20 @@ public final class Membership implements AutoCloseable {
 			String name, String advertisedHost, MemberMetadata metadata) {
 		this(settings, transport, secret,
 				new Member(id, name, (advertisedHost != null) ? advertisedHost : "", 0, MemberState.ALIVE, 0, metadata),
-				System::nanoTime, new SecureRandom());
+				new TcpListenerCheck(), System::nanoTime, new SecureRandom());
 	}
 
-	/** For the simulation: a given clock and random source, no timer thread ({@link #tick()} drives it). */
+	/**
+	 * For the simulation: a given port check, clock and random source, no timer thread ({@link #tick()} drives
+	 * it, port checks run inline).
+	 */
 	Membership(MembershipSettings settings, MembershipTransport transport, ClusterSecret secret, Member initial,
-			LongSupplier clock, Random random) {
+			ListenerCheck listenerCheck, LongSupplier clock, Random random) {
 		this.settings = settings;
 		this.transport = transport;
 		this.secret = secret;
 		this.initial = initial;
+		this.listenerCheck = listenerCheck;
 		this.clock = clock;
 		this.random = random;
 	}
@@ -87,6 +104,12 @@ public final class Membership implements AutoCloseable {
 	 */
 	public synchronized Membership start() {
 		startManually();
+		// two threads: a check that waits for its timeout must not hold up the next one for long
+		this.checkThreads = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS,
+				new ArrayBlockingQueue<>(MAX_QUEUED_CHECKS), DaemonThreads.factory(this.initial.name() + "-check-"),
+				new ThreadPoolExecutor.DiscardPolicy());
+		this.checkThreads.allowCoreThreadTimeOut(true);
+		this.checkRunner = this.checkThreads;
 		this.timer = DaemonThreads.timer(this.initial.name() + "-membership");
 		long period = Math.max(1, this.settings.probeInterval().toNanos() / TICKS_PER_PROBE);
 		this.timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
@@ -141,6 +164,15 @@ public final class Membership implements AutoCloseable {
 		return swim().self();
 	}
 
+	/**
+	 * @return Lifeguard's local health score: 0 when this node's probes are answered, up to 7 when they keep failing
+	 * without other members confirming (probe interval and timeout are multiplied by score + 1); 0 before start
+	 */
+	public int health() {
+		Swim current = this.swim;
+		return (current != null) ? current.health() : 0;
+	}
+
 	/** @return the protocol's counters */
 	public MembershipStats stats() {
 		return this.stats;
@@ -157,15 +189,16 @@ public final class Membership implements AutoCloseable {
 	}
 
 	/**
-	 * Probes a member now (for example because its TCP connection broke): if it does not answer, directly or
-	 * through others, it becomes suspect at once instead of at its next turn.
+	 * Probes a member now (for example because its TCP connection broke) and checks its TCP port at the same
+	 * time: if it does not answer within the probe timeout and its port refused a connection, it is dead at once;
+	 * if it does not answer, directly or through others, it becomes suspect now instead of at its next turn.
 	 * @param id the member
 	 */
 	public void probeNow(UUID id) {
 		Swim current = this.swim;
 		if (current != null) {
 			current.probeNow(id, this.clock.getAsLong());
-			publishEvents(current);
+			afterwards(current);
 		}
 	}
 
@@ -185,6 +218,9 @@ public final class Membership implements AutoCloseable {
 			this.timer.shutdownNow();
 			this.timer = null;
 		}
+		if (this.checkThreads != null) {
+			this.checkThreads.shutdownNow();
+		}
 		this.transport.close();
 	}
 
@@ -198,7 +234,7 @@ public final class Membership implements AutoCloseable {
 			// a bug must not stop the timer: the next tick tries again
 			this.warnings.warn("tick", "Membership of {} failed a round: {}", this.initial.name(), LogSafe.of(ex), ex);
 		}
-		publishEvents(current);
+		afterwards(current);
 	}
 
 	private void received(InetSocketAddress from, byte[] data) {
@@ -212,7 +248,24 @@ public final class Membership implements AutoCloseable {
 			this.warnings.warn("receive", "Membership of {} dropped a packet from {}: {}", this.initial.name(), from,
 					LogSafe.of(ex), ex);
 		}
+		afterwards(current);
+	}
+
+	/** Publishes the events of a step and starts the port checks it asked for, outside the protocol's lock. */
+	private void afterwards(Swim current) {
 		publishEvents(current);
+		for (Member member : current.drainChecks()) {
+			this.checkRunner.execute(() -> check(current, member));
+		}
+	}
+
+	private void check(Swim current, Member member) {
+		if (this.listenerCheck.refused(member, this.settings.probeTimeout())) {
+			log.debug("Membership of {}: the TCP port of member {} refuses connections", this.initial.name(),
+					LogSafe.of(member.name()));
+			current.refused(member.id(), this.clock.getAsLong());
+			publishEvents(current);
+		}
 	}
 
 	private void publishEvents(Swim current) {

@@ -16,6 +16,9 @@ public final class MembershipStats {
 	/** Members this node suspected (its own probes failed). */
 	public final LongAdder suspicions = new LongAdder();
 
+	/** Members declared dead at once: a probe failed and their TCP port refused a connection. */
+	public final LongAdder deathsOnRefusal = new LongAdder();
+
 	/** Suspicions of this node that it refuted. */
 	public final LongAdder refutations = new LongAdder();
 

@@ -93,6 +93,14 @@ public final class MemoryNetwork {
 		}
 	}
 
+	/**
+	 * @return a port check as a real network answers it: refused at an address where no endpoint is open (a
+	 * killed process), not refused where one is, even blocked or across a partition (those time out)
+	 */
+	public ListenerCheck listenerCheck() {
+		return (member, timeout) -> !this.endpoints.containsKey(new InetSocketAddress(member.host(), member.port()));
+	}
+
 	/** @return datagrams delivered so far */
 	public long delivered() {
 		return this.delivered;

@@ -19,7 +19,13 @@ enum PacketType {
 	SYNC(5),
 
 	/** Part of a member list sent in answer to {@link #SYNC}. */
-	SYNC_REPLY(6);
+	SYNC_REPLY(6),
+
+	/**
+	 * From a member asked by {@link #PING_REQ}: I am here, but the target did not answer me either (Lifeguard: the
+	 * prober's own health is fine).
+	 */
+	NACK(7);
 
 	private final int code;
 

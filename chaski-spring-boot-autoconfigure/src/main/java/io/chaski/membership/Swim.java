@@ -27,6 +27,9 @@ final class Swim {
 	/** Most SYNCs answered per probe interval; joiners retry with backoff. */
 	static final int SYNC_REPLIES_PER_INTERVAL = 16;
 
+	/** Worst local health score + 1: probes slow down at most this many times (memberlist's awareness limit). */
+	static final int MAX_HEALTH_MULTIPLIER = 8;
+
 	private final MembershipSettings settings;
 
 	private final PacketCodec codec;
@@ -46,6 +49,9 @@ final class Swim {
 	private final Broadcasts broadcasts = new Broadcasts();
 
 	private final List<MemberEvent> events = new ArrayList<>();
+
+	/** Members whose TCP port should be checked (their probe failed, or their link broke). */
+	private final List<Member> checks = new ArrayList<>();
 
 	private List<Entry> active = new ArrayList<>();
 
@@ -70,6 +76,13 @@ final class Swim {
 	private long nextPushPull = Long.MIN_VALUE;
 
 	private int joinAttempts;
+
+	/**
+	 * Lifeguard's local health awareness: 0 is healthy. Failed probes that no helper confirmed with a NACK, and
+	 * refutations, raise it; acks lower it. Probe interval and timeout are multiplied by health + 1, so a node
+	 * that is itself slow (overloaded, losing packets) probes less eagerly instead of suspecting healthy members.
+	 */
+	private int health;
 
 	/** A SYNC is answered with up to {@link #MAX_SYNC_PACKETS} packets: bounded, so it cannot amplify floods. */
 	private final SyncBudget syncReplies;
@@ -104,12 +117,12 @@ final class Swim {
 			return;
 		}
 		expireProbes(now);
-		this.relays.values().removeIf(relay -> now - relay.started > interval());
+		expireRelays(now);
 		expireSuspicions(now);
 		reprobeDead(now);
 		joinIfAlone(now);
 		if (now - this.nextProbe >= 0 || this.nextProbe == Long.MIN_VALUE) {
-			this.nextProbe = now + interval();
+			this.nextProbe = now + scaled(interval());
 			probeNext(now);
 		}
 		if (now - this.nextGossip >= 0 || this.nextGossip == Long.MIN_VALUE) {
@@ -158,6 +171,12 @@ final class Swim {
 				}
 			}
 			case ACK -> acked(packet.sequence());
+			case NACK -> {
+				Probe probe = this.probes.get(packet.sequence());
+				if (probe != null) {
+					probe.nacks++;
+				}
+			}
 			case PING_REQ -> relay(from, packet, now);
 			case SYNC -> {
 				if (this.syncReplies.tryAcquire(now)) {
@@ -171,16 +190,50 @@ final class Swim {
 	}
 
 	/**
-	 * Probes a member now, out of turn (its TCP connection broke: a hint, not a verdict).
+	 * Probes a member now, out of turn, and checks its TCP port at once (its TCP connection broke: a hint, not a
+	 * verdict).
 	 * @param id the member
 	 * @param now the current time in nanoseconds
 	 */
 	synchronized void probeNow(UUID id, long now) {
 		Entry entry = this.members.get(id);
-		if (!this.leaving && entry != null && entry.member.state().active()
-				&& this.probes.values().stream().noneMatch(probe -> probe.target.equals(id))) {
-			startProbe(entry, now);
+		if (this.leaving || entry == null || !entry.member.state().active()) {
+			return;
 		}
+		Probe probe = this.probes.values().stream().filter(pending -> pending.target.equals(id)).findFirst()
+			.orElseGet(() -> startProbe(entry, now));
+		requestCheck(probe, entry);
+	}
+
+	/**
+	 * A connection to the member's TCP port was refused: nothing listens there. If its probe failed too, it is
+	 * dead now; the result of a check is ignored once the member answered.
+	 * @param id the member
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void refused(UUID id, long now) {
+		Entry entry = this.members.get(id);
+		if (this.leaving || entry == null || !entry.member.state().active()) {
+			return;
+		}
+		Probe probe = this.probes.values().stream().filter(pending -> pending.target.equals(id)).findFirst()
+			.orElse(null);
+		if (probe != null && !probe.indirect) {
+			probe.refused = true; // decided when the direct ping times out
+		}
+		else if (probe != null || entry.member.state() == MemberState.SUSPECT) {
+			deadOnRefusal(entry, now);
+		}
+	}
+
+	/** @return the members whose TCP port should be checked since the last call */
+	synchronized List<Member> drainChecks() {
+		if (this.checks.isEmpty()) {
+			return List.of();
+		}
+		List<Member> drained = List.copyOf(this.checks);
+		this.checks.clear();
+		return drained;
 	}
 
 	/** @param metadata this member's new metadata, spread with a higher incarnation */
@@ -199,10 +252,7 @@ final class Swim {
 		}
 		this.leaving = true;
 		this.self = this.self.with(MemberState.LEFT, this.self.incarnation() + 1);
-		List<byte[]> left = List.of(PacketCodec.encodeMember(this.self));
-		for (Entry entry : active()) {
-			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, left);
-		}
+		announce(this.self);
 	}
 
 	/** @return this member and every member it knows, in no particular order */
@@ -238,6 +288,11 @@ final class Swim {
 		this.activeChanged = true;
 	}
 
+	/** @return the local health score: 0 healthy, up to {@link #MAX_HEALTH_MULTIPLIER} - 1 */
+	synchronized int health() {
+		return this.health;
+	}
+
 	/** @return member updates still being spread (for tests and the simulation) */
 	synchronized int pendingBroadcasts() {
 		return this.broadcasts.size();
@@ -263,6 +318,8 @@ final class Swim {
 			this.self = this.self.with(MemberState.ALIVE, update.incarnation() + 1);
 			this.broadcasts.add(this.self);
 			this.stats.refutations.increment();
+			// others could not reach this node: perhaps it is the slow one
+			changeHealth(1);
 		}
 	}
 
@@ -385,17 +442,47 @@ final class Swim {
 		}
 	}
 
-	private void startProbe(Entry entry, long now) {
+	private Probe startProbe(Entry entry, long now) {
 		int sequence = ++this.sequence;
-		this.probes.put(sequence, new Probe(entry.member.id(), now));
+		Probe probe = new Probe(entry.member.id(), now, scaled(this.settings.probeTimeout().toNanos()),
+				scaled(interval()));
+		this.probes.put(sequence, probe);
 		this.stats.probes.increment();
 		// a suspect learns it is suspected from the probe itself, however long ago the gossip about it ran out
 		List<byte[]> records = (entry.member.state() == MemberState.SUSPECT)
 				? List.of(PacketCodec.encodeMember(entry.member)) : List.of();
 		send(entry.address(), PacketType.PING, sequence, entry.member.id(), records);
+		return probe;
+	}
+
+	private void requestCheck(Probe probe, Entry entry) {
+		if (!probe.checked) {
+			probe.checked = true;
+			this.checks.add(entry.member);
+		}
+	}
+
+	/**
+	 * Its probe failed and its TCP port refused a connection: the process is gone. Declared dead at once and
+	 * told to every member directly, as a leave is, rather than suspected (docs/membership.md).
+	 */
+	private void deadOnRefusal(Entry entry, long now) {
+		this.probes.values().removeIf(probe -> probe.target.equals(entry.member.id()));
+		this.stats.deathsOnRefusal.increment();
+		declare(entry, MemberState.DEAD, entry.member.incarnation(), now);
+		announce(entry.member);
+	}
+
+	/** Sends one member's record to every live member at once (a leave or a certain death). */
+	private void announce(Member member) {
+		List<byte[]> record = List.of(PacketCodec.encodeMember(member));
+		for (Entry entry : active()) {
+			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, record);
+		}
 	}
 
 	private void expireProbes(long now) {
+		List<Entry> refused = new ArrayList<>(0);
 		Iterator<Map.Entry<Integer, Probe>> pending = this.probes.entrySet().iterator();
 		while (pending.hasNext()) {
 			Map.Entry<Integer, Probe> next = pending.next();
@@ -404,25 +491,39 @@ final class Swim {
 			if (target == null || !target.member.state().active()) {
 				pending.remove();
 			}
-			else if (now - probe.started >= interval()) {
+			else if (now - probe.started >= probe.length) {
 				pending.remove();
+				// helpers that NACKed are alive and could not reach the target either: the target is the problem;
+				// without them (or with fewer NACKs than asked for) this node may be the slow one
+				changeHealth((probe.helpers > 0) ? Math.max(0, probe.helpers - probe.nacks) : 1);
 				if (target.member.state() == MemberState.ALIVE) {
 					this.stats.suspicions.increment();
 					suspect(target, target.member.incarnation(), this.self.id(), now);
 				}
 			}
-			else if (!probe.indirect && now - probe.started >= this.settings.probeTimeout().toNanos()) {
-				probe.indirect = true;
-				for (Entry helper : randomActive(this.settings.indirectChecks(), target)) {
-					this.stats.indirectProbes.increment();
-					send(helper.address(), PacketType.PING_REQ, next.getKey(), probe.target, List.of());
+			else if (!probe.indirect && now - probe.started >= probe.timeout) {
+				if (probe.refused) {
+					pending.remove();
+					refused.add(target);
+				}
+				else {
+					probe.indirect = true;
+					requestCheck(probe, target);
+					for (Entry helper : randomActive(this.settings.indirectChecks(), target)) {
+						probe.helpers++;
+						this.stats.indirectProbes.increment();
+						send(helper.address(), PacketType.PING_REQ, next.getKey(), probe.target, List.of());
+					}
 				}
 			}
 		}
+		refused.forEach(entry -> deadOnRefusal(entry, now));
 	}
 
 	private void acked(int sequence) {
-		this.probes.remove(sequence);
+		if (this.probes.remove(sequence) != null) {
+			changeHealth(-1);
+		}
 		Relay relay = this.relays.remove(sequence);
 		if (relay != null) {
 			send(relay.origin, PacketType.ACK, relay.originSequence, Packet.NOBODY, List.of());
@@ -439,6 +540,33 @@ final class Swim {
 		int sequence = ++this.sequence;
 		this.relays.put(sequence, new Relay(from, packet.sequence(), now));
 		send(target.address(), PacketType.PING, sequence, packet.target(), List.of());
+	}
+
+	/**
+	 * A relayed ping unanswered for 4/5 of a probe timeout is NACKed to the prober once (before the prober's own
+	 * probe, asked a probe timeout into its interval, ends); relays end with the interval.
+	 */
+	private void expireRelays(long now) {
+		Iterator<Relay> pending = this.relays.values().iterator();
+		while (pending.hasNext()) {
+			Relay relay = pending.next();
+			if (now - relay.started > interval()) {
+				pending.remove();
+			}
+			else if (!relay.nacked && now - relay.started >= this.settings.probeTimeout().toNanos() * 4 / 5) {
+				relay.nacked = true;
+				sendRaw(relay.origin, PacketType.NACK, relay.originSequence, Packet.NOBODY, List.of());
+			}
+		}
+	}
+
+	private void changeHealth(int delta) {
+		this.health = Math.max(0, Math.min(MAX_HEALTH_MULTIPLIER - 1, this.health + delta));
+	}
+
+	/** @return a probe timing stretched by the local health (Lifeguard) */
+	private long scaled(long nanos) {
+		return nanos * (this.health + 1);
 	}
 
 	private void expireSuspicions(long now) {
@@ -616,17 +744,53 @@ final class Swim {
 
 		final long started;
 
+		/** When indirect probes are asked for (the probe timeout, scaled by local health). */
+		final long timeout;
+
+		/** When it fails (the probe interval, scaled by local health). */
+		final long length;
+
+		/** Members asked to probe the target for this node. */
+		int helpers;
+
+		/** Of those, how many answered that the target did not answer them either. */
+		int nacks;
+
+		/** Past the probe timeout without an ack: indirect probes asked. */
 		boolean indirect;
 
-		Probe(UUID target, long started) {
+		/** The member's TCP port was asked for. */
+		boolean checked;
+
+		/** The member's TCP port refused a connection. */
+		boolean refused;
+
+		Probe(UUID target, long started, long timeout, long length) {
 			this.target = target;
 			this.started = started;
+			this.timeout = timeout;
+			this.length = length;
 		}
 
 	}
 
-	/** A ping sent for another member's ping-req: its ack goes back there. */
-	private record Relay(InetSocketAddress origin, int originSequence, long started) {
+	/** A ping sent for another member's ping-req: its ack goes back there, or a NACK if none comes in time. */
+	private static final class Relay {
+
+		final InetSocketAddress origin;
+
+		final int originSequence;
+
+		final long started;
+
+		boolean nacked;
+
+		Relay(InetSocketAddress origin, int originSequence, long started) {
+			this.origin = origin;
+			this.originSequence = originSequence;
+			this.started = started;
+		}
+
 	}
 
 	/** Answers at most a number of SYNCs per interval (a fixed window: simple, and enough against floods). */

@@ -1,6 +1,11 @@
 package io.chaski.node;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -34,7 +40,9 @@ import io.chaski.wire.WireFormat;
  * address and topics; it links to the members {@link Pairing} chooses (per topic at most
  * {@code max-connections}, a root, the subscribers of topics it publishes to) and links again after any outage,
  * with backoff but without a budget; links beyond the choice close when idle; a link that breaks without a
- * goodbye makes membership probe the member at once (a hint, not a verdict).
+ * goodbye makes membership probe the member and check its TCP port at once (a hint, not a verdict). Seeds are
+ * asked over UDP (membership's join) and dialled over TCP until a link to each is made, with capped backoff and
+ * no give-up.
  */
 public final class MemberLinks implements AutoCloseable {
 
@@ -63,6 +71,9 @@ public final class MemberLinks implements AutoCloseable {
 	private volatile Reach reach = new Reach(Set.of(), false);
 
 	private final AtomicBoolean roundRequested = new AtomicBoolean();
+
+	/** Seeds not linked yet: being dialled, or waiting for their next attempt. */
+	private final Map<PeerAddress, Attempt> seedAttempts = new ConcurrentHashMap<>();
 
 	private List<PeerAddress> seeds = List.of();
 
@@ -99,10 +110,12 @@ public final class MemberLinks implements AutoCloseable {
 		node.useLinkPlan(links.new Plan());
 		membership.start();
 		links.advertise();
-		links.seeds = seeds.stream().map(PeerAddress::parse).filter(seed -> !SeedConnector.isSelf(address, seed)).toList();
+		links.seeds = seeds.stream().map(PeerAddress::parse).filter(seed -> !isSelf(address, seed)).toList();
 		membership.join(links.seeds.stream()
 			.map(seed -> new InetSocketAddress(seed.host(), (port != 0) ? port : seed.port()))
 			.toList());
+		links.seeds.forEach(seed -> links.seedAttempts.put(seed, new Attempt(0, false, System.nanoTime())));
+		links.dialSeeds();
 		long period = settings.probeInterval().toNanos();
 		links.timer.scheduleWithFixedDelay(links::round, period, period, TimeUnit.NANOSECONDS);
 		return links;
@@ -130,6 +143,7 @@ public final class MemberLinks implements AutoCloseable {
 	private void round() {
 		try {
 			advertise();
+			dialSeeds();
 			List<Member> linkable = this.membership.members().stream().filter(this::linkable).toList();
 			this.reach = new Reach(linkable.stream()
 				.filter(member -> member.state() == MemberState.ALIVE)
@@ -205,23 +219,53 @@ public final class MemberLinks implements AutoCloseable {
 		if (member.state() != MemberState.ALIVE || !this.node.isStarted() || this.node.peer(member.id()).isPresent()) {
 			return;
 		}
+		MemberMetadata metadata = member.metadata();
+		dial(this.attempts, member.id(), metadata.tcpHost(), metadata.tcpPort(), (peer, failure, delay) -> {
+			if (failure != null) {
+				log.debug("Node {} could not link to member {} ({}); retrying in {} ms", this.node.name(),
+						LogSafe.of(member.name()), reason(failure), delay.toMillis());
+			}
+		});
+	}
+
+	/** Dials every seed not linked yet whose backoff has passed; a linked seed is done (membership takes over). */
+	private void dialSeeds() {
+		for (PeerAddress seed : this.seedAttempts.keySet()) {
+			dial(this.seedAttempts, seed, seed.host(), seed.port(), (peer, failure, delay) -> {
+				if (failure == null) {
+					this.seedAttempts.remove(seed);
+					log.info("Node {} joined the mesh through seed {} ({})", this.node.name(), seed,
+							LogSafe.of(peer.name()));
+				}
+				else if (this.node.isStarted()) {
+					log.info("Node {} cannot reach seed {} yet ({}); retrying in {} ms", this.node.name(), seed,
+							reason(failure), delay.toMillis());
+				}
+			});
+		}
+	}
+
+	/**
+	 * Dials an address unless an attempt is in flight or its backoff has not passed; a failure schedules the
+	 * next attempt, without a budget.
+	 */
+	private <K> void dial(Map<K, Attempt> attempts, K key, String host, int port, Outcome outcome) {
 		long now = System.nanoTime();
-		Attempt previous = this.attempts.get(member.id());
+		Attempt previous = attempts.get(key);
 		if (previous != null && (previous.inFlight || now - previous.notBefore < 0)) {
 			return;
 		}
 		int number = (previous != null) ? previous.number + 1 : 1;
-		this.attempts.put(member.id(), new Attempt(number, true, 0));
-		MemberMetadata metadata = member.metadata();
-		this.node.connect(metadata.tcpHost(), metadata.tcpPort()).whenComplete((peer, failure) -> {
+		attempts.put(key, new Attempt(number, true, 0));
+		this.node.connect(host, port).whenComplete((peer, failure) -> {
 			if (failure == null) {
-				this.attempts.remove(member.id());
+				attempts.remove(key);
+				outcome.completed(peer, null, Duration.ZERO);
 				return;
 			}
-			long delay = this.backoff.delayBefore(number).toNanos();
-			this.attempts.put(member.id(), new Attempt(number, false, System.nanoTime() + delay));
-			log.debug("Node {} could not link to member {} ({}); retrying in {} ms", this.node.name(),
-					LogSafe.of(member.name()), SeedConnector.reason(failure), delay / 1_000_000);
+			Duration delay = this.backoff.delayBefore(number);
+			attempts.replace(key, new Attempt(number, false, System.nanoTime() + delay.toNanos()));
+			outcome.completed(null, failure, delay);
 		});
 	}
 
@@ -243,6 +287,44 @@ public final class MemberLinks implements AutoCloseable {
 			return this.root || this.topics.contains(topic);
 		}
 
+	}
+
+	/**
+	 * @param self a node's own address, {@code null} before it started
+	 * @param seed a seed address
+	 * @return whether the seed is that node (its port on one of this machine's addresses)
+	 */
+	static boolean isSelf(PeerAddress self, PeerAddress seed) {
+		if (self == null || self.port() != seed.port()) {
+			return false;
+		}
+		try {
+			InetAddress address = InetAddress.getByName(seed.host());
+			return address.isAnyLocalAddress() || address.isLoopbackAddress()
+					|| NetworkInterface.getByInetAddress(address) != null;
+		}
+		catch (UnknownHostException | SocketException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * @param failure why a connection attempt failed, as wrapped by the transport and the futures
+	 * @return the innermost cause in a few words: "Connection refused" rather than the chain of wrappers (whose
+	 * messages repeat the address), and what a rejected task or a timeout means here
+	 */
+	static String reason(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		if (root instanceof RejectedExecutionException) {
+			return "the node is stopping";
+		}
+		if (root instanceof TimeoutException) {
+			return "no handshake within the connect and handshake timeouts";
+		}
+		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
 	private record Attempt(int number, boolean inFlight, long notBefore) {
@@ -281,6 +363,19 @@ public final class MemberLinks implements AutoCloseable {
 			}
 			return Route.LINKED;
 		}
+
+	}
+
+	/** What became of one dial. */
+	@FunctionalInterface
+	private interface Outcome {
+
+		/**
+		 * @param peer the peer linked, {@code null} on failure
+		 * @param failure why it failed, {@code null} on success
+		 * @param delay until the next attempt after a failure
+		 */
+		void completed(PeerInfo peer, Throwable failure, Duration delay);
 
 	}
 

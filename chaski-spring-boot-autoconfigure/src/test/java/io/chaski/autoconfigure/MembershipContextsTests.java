@@ -3,6 +3,10 @@ package io.chaski.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +71,31 @@ class MembershipContextsTests {
 				});
 			// the second context closed: a graceful stop is left at once
 			await().atMost(WAIT).until(() -> events.seen(MemberEvent.Type.LEFT, secondId[0]));
+		});
+	}
+
+	@Test
+	void membershipMetricsCountRejectedPacketsByReason() throws Exception {
+		this.runner.withPropertyValues("chaski.node.name=metered").run(context -> {
+			MeterRegistry meters = new SimpleMeterRegistry();
+			new ChaskiMembershipMetrics(context.getBean(ChaskiMembership.class)).bindTo(meters);
+			int port = context.getBean(ChaskiNode.class).address().port();
+			try (DatagramSocket socket = new DatagramSocket()) {
+				byte[] garbage = "not a membership packet".getBytes(StandardCharsets.US_ASCII);
+				// UDP may drop a datagram even on loopback: send until one is counted
+				await().atMost(WAIT).until(() -> {
+					socket.send(new DatagramPacket(garbage, garbage.length, InetAddress.getLoopbackAddress(), port));
+					return meters.get("chaski.membership.packets.rejected").tag("reason", "malformed")
+						.functionCounter().count() > 0;
+				});
+			}
+			assertThat(meters.get("chaski.membership.packets.rejected").tag("reason", "bad-signature")
+				.functionCounter().count()).isZero();
+			assertThat(meters.get("chaski.membership.deaths.refused").functionCounter().count()).isZero();
+			assertThat(meters.get("chaski.membership.health").gauge().value()).isZero();
+			assertThat(meters.get("chaski.members").tag("state", "alive").gauge().value()).isEqualTo(1);
+			assertThat(context.getBean(ChaskiHealthIndicator.class).health().getDetails().get("members"))
+				.isEqualTo(Map.of("alive", 1L, "suspect", 0L, "dead", 0L, "left", 0L));
 		});
 	}
 

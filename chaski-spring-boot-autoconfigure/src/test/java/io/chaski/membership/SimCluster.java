@@ -33,6 +33,12 @@ final class SimCluster {
 	/** Whether members added join through the first one. */
 	boolean joinThroughFirst = true;
 
+	/**
+	 * How members added check a member's port: by default nothing is ever refused (a machine that vanished);
+	 * {@link MemoryNetwork#listenerCheck()} refuses at a killed member's address (a killed process).
+	 */
+	ListenerCheck listenerCheck = ListenerCheck.NONE;
+
 	private List<MemberEvent> lastEvents;
 
 	private long now = 1_000_000_000L;
@@ -68,7 +74,7 @@ final class SimCluster {
 		int id = ++this.started;
 		Membership member = new Membership(this.settings, transport, null,
 				new Member(new UUID(0, id), "m" + id, "", 0, MemberState.ALIVE, 0, MemberMetadata.NONE),
-				() -> this.now, new Random(this.random.nextLong()));
+				this.listenerCheck, () -> this.now, new Random(this.random.nextLong()));
 		this.lastEvents = new ArrayList<>();
 		member.addListener(this.lastEvents::add);
 		member.startManually();
