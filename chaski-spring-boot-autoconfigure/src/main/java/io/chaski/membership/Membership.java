@@ -157,6 +157,18 @@ public final class Membership implements AutoCloseable {
 	}
 
 	/**
+	 * Applies a member list received whole from another member over an authenticated TCP link (a state sync):
+	 * what it knows better than this node is taken as if gossiped, and changes are published as events.
+	 * @param from the member that sent it
+	 * @param members its records
+	 */
+	public void merge(UUID from, List<Member> members) {
+		Swim current = swim();
+		current.merge(from, members, this.clock.getAsLong());
+		publishEvents(current);
+	}
+
+	/**
 	 * Probes a member now (for example because its TCP connection broke): if it does not answer, directly or
 	 * through others, it becomes suspect at once instead of at its next turn.
 	 * @param id the member

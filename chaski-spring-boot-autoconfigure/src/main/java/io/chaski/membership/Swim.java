@@ -43,7 +43,7 @@ final class Swim {
 
 	private final Map<Integer, Relay> relays = new HashMap<>();
 
-	private final Broadcasts broadcasts = new Broadcasts();
+	private final Broadcasts broadcasts;
 
 	private final List<MemberEvent> events = new ArrayList<>();
 
@@ -80,6 +80,7 @@ final class Swim {
 			Random random, Member self) {
 		this.settings = settings;
 		this.codec = codec;
+		this.broadcasts = new Broadcasts(codec::record);
 		this.transport = transport;
 		this.stats = stats;
 		this.random = random;
@@ -124,7 +125,7 @@ final class Swim {
 			this.nextPushPull = now + this.settings.pushPullInterval().toNanos();
 			for (Entry entry : randomActive(1, null)) {
 				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
-						List.of(PacketCodec.encodeMember(this.self)));
+						List.of(this.codec.record(this.self)));
 			}
 		}
 	}
@@ -171,6 +172,18 @@ final class Swim {
 	}
 
 	/**
+	 * Applies a member list received whole over TCP (an authenticated link), as gossip from its sender.
+	 * @param from the member that sent it
+	 * @param updates its records
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void merge(UUID from, List<Member> updates, long now) {
+		if (!this.leaving) {
+			updates.forEach(update -> apply(update, from, now));
+		}
+	}
+
+	/**
 	 * Probes a member now, out of turn (its TCP connection broke: a hint, not a verdict).
 	 * @param id the member
 	 * @param now the current time in nanoseconds
@@ -199,7 +212,7 @@ final class Swim {
 		}
 		this.leaving = true;
 		this.self = this.self.with(MemberState.LEFT, this.self.incarnation() + 1);
-		List<byte[]> left = List.of(PacketCodec.encodeMember(this.self));
+		List<byte[]> left = List.of(this.codec.record(this.self));
 		for (Entry entry : active()) {
 			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, left);
 		}
@@ -277,8 +290,9 @@ final class Swim {
 			changed(MemberEvent.Type.JOINED, update);
 			return;
 		}
-		if (update.incarnation() <= entry.member.incarnation()) {
-			return;
+		if (update.incarnation() < entry.member.incarnation() || (update.incarnation() == entry.member.incarnation()
+				&& (entry.member.metadata().complete() || !update.metadata().complete()))) {
+			return; // old news; at the same incarnation only complete metadata (from TCP) replaces incomplete
 		}
 		MemberState previous = entry.member.state();
 		boolean metadataChanged = !entry.member.metadata().equals(update.metadata());
@@ -391,7 +405,7 @@ final class Swim {
 		this.stats.probes.increment();
 		// a suspect learns it is suspected from the probe itself, however long ago the gossip about it ran out
 		List<byte[]> records = (entry.member.state() == MemberState.SUSPECT)
-				? List.of(PacketCodec.encodeMember(entry.member)) : List.of();
+				? List.of(this.codec.record(entry.member)) : List.of();
 		send(entry.address(), PacketType.PING, sequence, entry.member.id(), records);
 	}
 
@@ -467,7 +481,7 @@ final class Swim {
 				entry.nextReprobe = now + entry.reprobeDelay;
 				// the record tells the member, if it is the same process, that it was declared dead: it refutes
 				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
-						List.of(PacketCodec.encodeMember(this.self), PacketCodec.encodeMember(entry.member)));
+						List.of(this.codec.record(this.self), this.codec.record(entry.member)));
 			}
 		}
 	}
@@ -485,7 +499,7 @@ final class Swim {
 		}
 		long delay = interval() << Math.min(this.joinAttempts++, 20);
 		this.nextJoin = now + Math.min(delay, this.settings.joinMaxBackoff().toNanos());
-		List<byte[]> me = List.of(PacketCodec.encodeMember(this.self));
+		List<byte[]> me = List.of(this.codec.record(this.self));
 		for (InetSocketAddress seed : this.seeds) {
 			if (!seed.equals(this.transport.localAddress())) {
 				sendRaw(seed, PacketType.SYNC, 0, Packet.NOBODY, me);
@@ -499,7 +513,7 @@ final class Swim {
 		int used = 0;
 		int packets = 0;
 		for (Member member : members()) {
-			byte[] encoded = PacketCodec.encodeMember(member);
+			byte[] encoded = this.codec.record(member);
 			if (used + encoded.length > budget || chunk.size() == 255) {
 				if (++packets > MAX_SYNC_PACKETS) {
 					return;

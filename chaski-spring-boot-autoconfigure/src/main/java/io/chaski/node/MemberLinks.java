@@ -48,6 +48,8 @@ public final class MemberLinks implements AutoCloseable {
 
 	private volatile Set<String> advertisedTopics = Set.of();
 
+	private volatile Set<String> advertisedServices = Set.of();
+
 	private List<PeerAddress> seeds = List.of();
 
 	private MemberLinks(ChaskiNode node, Membership membership) {
@@ -117,14 +119,16 @@ public final class MemberLinks implements AutoCloseable {
 		}
 	}
 
-	/** Spreads the node's topics when they changed (subscriptions come and go at run time). */
+	/** Spreads the node's topics and services when they changed (both come and go at run time). */
 	private void advertise() {
 		Set<String> topics = this.node.subscriptions();
-		if (!topics.equals(this.advertisedTopics)) {
+		Set<String> services = this.node.services();
+		if (!topics.equals(this.advertisedTopics) || !services.equals(this.advertisedServices)) {
 			this.advertisedTopics = topics;
+			this.advertisedServices = services;
 			PeerAddress address = this.node.address();
 			this.membership.updateMetadata(new MemberMetadata(address.host(), address.port(), List.copyOf(topics),
-					this.node.isRoot(), "chaski/" + WireFormat.PROTOCOL_VERSION));
+					this.node.isRoot(), "chaski/" + WireFormat.PROTOCOL_VERSION, List.copyOf(services), true));
 		}
 	}
 
