@@ -79,6 +79,7 @@ public final class MemberLinks implements AutoCloseable {
 				node.settings().clusterSecret(), node.id(), node.name(), address.host(), MemberMetadata.NONE);
 		MemberLinks links = new MemberLinks(node, membership);
 		membership.addListener(links::memberChanged);
+		membership.addListener(StateSync.start(node, membership, links.timer)::memberChanged);
 		List.of(listeners).forEach(membership::addListener);
 		node.addListener(links.new BrokenLinks());
 		membership.start();

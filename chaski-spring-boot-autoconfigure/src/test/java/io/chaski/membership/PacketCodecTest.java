@@ -69,7 +69,7 @@ class PacketCodecTest {
 		assertThat(reason(new PacketCodec(SECRET, 1400), unsigned)).isEqualTo(RejectReason.UNSIGNED);
 		assertThat(reason(new PacketCodec(null, 1400), signed)).isEqualTo(RejectReason.UNEXPECTED_SIGNATURE);
 		byte[] otherVersion = unsigned.clone();
-		otherVersion[2] = 2;
+		otherVersion[2] = 1; // the format before services
 		assertThat(reason(new PacketCodec(null, 1400), otherVersion)).isEqualTo(RejectReason.VERSION);
 		assertThat(reason(new PacketCodec(null, 1400), new byte[1401])).isEqualTo(RejectReason.OVERSIZED);
 	}
