@@ -39,6 +39,9 @@ final class PacketCodec {
 
 	private static final int INCOMPLETE = 2;
 
+	/** The record lists services (left out when there are none: most members export nothing). */
+	private static final int SERVICES = 4;
+
 	private final ClusterSecret secret;
 
 	private final int maxPacketBytes;
@@ -88,10 +91,13 @@ final class PacketCodec {
 			MemberMetadata metadata = member.metadata();
 			writeString(out, metadata.tcpHost());
 			writeShort(out, metadata.tcpPort());
-			out.write((metadata.root() ? ROOT : 0) | (metadata.complete() ? 0 : INCOMPLETE));
+			boolean services = !metadata.services().isEmpty();
+			out.write((metadata.root() ? ROOT : 0) | (metadata.complete() ? 0 : INCOMPLETE) | (services ? SERVICES : 0));
 			writeString(out, metadata.version());
 			writeStrings(out, metadata.subscriptions());
-			writeStrings(out, metadata.services());
+			if (services) {
+				writeStrings(out, metadata.services());
+			}
 		}
 		return out.toByteArray();
 	}
@@ -209,7 +215,7 @@ final class PacketCodec {
 			int flags = in.get() & 0xFF;
 			String version = readString(in);
 			List<String> subscriptions = readStrings(in, 0xFFFF);
-			List<String> services = readStrings(in, MemberMetadata.MAX_SERVICES);
+			List<String> services = ((flags & SERVICES) != 0) ? readStrings(in, MemberMetadata.MAX_SERVICES) : List.of();
 			metadata = new MemberMetadata(tcpHost, tcpPort, subscriptions, (flags & ROOT) != 0, version, services,
 					(flags & INCOMPLETE) == 0);
 		}
