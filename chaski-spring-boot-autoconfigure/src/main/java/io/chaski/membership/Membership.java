@@ -168,6 +168,25 @@ public final class Membership implements AutoCloseable {
 		publishEvents(current);
 	}
 
+	/** @return this member's multicast announcement */
+	byte[] announcement() {
+		return swim().announcement();
+	}
+
+	/** @param data a multicast announcement heard from the group */
+	void announced(byte[] data) {
+		Swim current = swim();
+		try {
+			current.announced(data, this.clock.getAsLong());
+		}
+		catch (RuntimeException ex) {
+			this.stats.reject(RejectReason.MALFORMED);
+			this.warnings.warn("announce", "Membership of {} dropped an announcement: {}", this.initial.name(),
+					LogSafe.of(ex), ex);
+		}
+		publishEvents(current);
+	}
+
 	/**
 	 * Probes a member now (for example because its TCP connection broke): if it does not answer, directly or
 	 * through others, it becomes suspect at once instead of at its next turn.

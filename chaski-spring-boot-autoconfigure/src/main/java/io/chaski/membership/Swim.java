@@ -171,6 +171,41 @@ final class Swim {
 		}
 	}
 
+	/** @return a multicast announcement: a SYNC carrying this member's record (signed when a secret is set) */
+	synchronized byte[] announcement() {
+		return this.codec.encode(PacketType.SYNC, this.self.id(), 0, Packet.NOBODY, List.of(this.codec.record(this.self)));
+	}
+
+	/**
+	 * A multicast announcement: a member that may not know this node. Unless it is known alive already, its
+	 * record is taken and answered with this node's member list at its membership address, as a SYNC is.
+	 * @param data the datagram as it arrived
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void announced(byte[] data, long now) {
+		Packet packet;
+		try {
+			packet = this.codec.decode(data);
+		}
+		catch (PacketRejectedException ex) {
+			this.stats.reject(ex.reason());
+			return;
+		}
+		if (this.leaving || packet.type() != PacketType.SYNC || packet.sender().equals(this.self.id())
+				|| packet.updates().size() != 1 || !packet.updates().get(0).id().equals(packet.sender())) {
+			return;
+		}
+		Member announcer = packet.updates().get(0);
+		Entry known = this.members.get(announcer.id());
+		if (known != null && known.member.state() == MemberState.ALIVE) {
+			return;
+		}
+		apply(announcer, announcer.id(), now);
+		if (this.syncReplies.tryAcquire(now)) {
+			replySync(new InetSocketAddress(announcer.host(), announcer.port()));
+		}
+	}
+
 	/**
 	 * Applies a member list received whole over TCP (an authenticated link), as gossip from its sender.
 	 * @param from the member that sent it
