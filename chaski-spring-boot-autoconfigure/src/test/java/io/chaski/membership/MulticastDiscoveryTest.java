@@ -3,17 +3,10 @@ package io.chaski.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.MulticastSocket;
-import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -21,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.chaski.security.ClusterSecret;
+import io.chaski.testing.MulticastLoopback;
 import io.chaski.testing.TestNodes;
 
 /**
@@ -34,9 +28,7 @@ class MulticastDiscoveryTest {
 
 	private static final ClusterSecret SECRET = ClusterSecret.of("a-secret-of-sixteen+");
 
-	/** A group of the organisation-local scope, different per run so parallel builds do not meet. */
-	private final String group = "239.255.%d.%d".formatted(ThreadLocalRandom.current().nextInt(1, 255),
-			ThreadLocalRandom.current().nextInt(1, 255));
+	private final String group = MulticastLoopback.randomGroup();
 
 	private final int port = TestNodes.freePort();
 
@@ -44,7 +36,8 @@ class MulticastDiscoveryTest {
 
 	@BeforeEach
 	void multicastOnLoopback() {
-		Assumptions.assumeTrue(loopbackCarriesMulticast(), "no multicast route on the loopback interface");
+		Assumptions.assumeTrue(MulticastLoopback.works(this.group, this.port),
+				"no multicast route on the loopback interface");
 	}
 
 	@AfterEach
@@ -82,25 +75,6 @@ class MulticastDiscoveryTest {
 		this.started.add(MulticastDiscovery.start(membership, this.group, this.port, Duration.ofMillis(200),
 				"127.0.0.1"));
 		return membership;
-	}
-
-	/** Sends one datagram to the group on loopback and waits up to 2 s to read it back. */
-	private boolean loopbackCarriesMulticast() {
-		try (MulticastSocket socket = new MulticastSocket(null)) {
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(this.port));
-			NetworkInterface loopback = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
-			socket.setNetworkInterface(loopback);
-			InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(this.group), this.port);
-			socket.joinGroup(target, loopback);
-			socket.setSoTimeout(2000);
-			socket.send(new DatagramPacket(new byte[] { 1 }, 1, target));
-			socket.receive(new DatagramPacket(new byte[1], 1));
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 }
