@@ -246,12 +246,20 @@ final class Caller {
 		}
 	}
 
-	/** A provider left: its calls fail at once, or move to another provider when idempotent. */
+	/** A provider's link closed: its calls fail at once, or move to another provider when idempotent. */
 	void peerLeft(UUID peer, String name) {
+		providerLost(peer, name, "disconnected");
+	}
+
+	/**
+	 * A provider is gone: its calls fail at once, or move to another provider when idempotent.
+	 * @param what what happened to it, for the message ("disconnected", "was declared dead")
+	 */
+	void providerLost(UUID peer, String name, String what) {
 		for (PendingCall call : this.pending.values()) {
 			if (peer.equals(call.provider) && release(call)) {
 				failed(call, new ChaskiRemoteException("node " + LogSafe.of(name) + " providing '" + call.service
-						+ "' disconnected during a call of " + call.method.getName()), "disconnected");
+						+ "' " + what + " during a call of " + call.method.getName()), "disconnected");
 			}
 		}
 		this.inFlight.remove(peer);

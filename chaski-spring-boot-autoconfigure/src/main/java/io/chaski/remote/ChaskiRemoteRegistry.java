@@ -6,8 +6,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -129,6 +127,11 @@ public final class ChaskiRemoteRegistry implements AutoCloseable, MembershipList
 	 * @throws IllegalStateException if the name is taken
 	 */
 	public void register(String name, Object service, Collection<Class<?>> types) {
+		if (this.runner.names().size() >= ServiceNames.MAX_PER_PEER) {
+			// member metadata and SERVICES carry at most this many: refuse rather than leave some unannounced
+			throw new IllegalStateException("node " + this.node.name() + " exports " + ServiceNames.MAX_PER_PEER
+					+ " services already, the most a node may announce");
+		}
 		this.runner.register(ExportedService.of(name, service, List.copyOf(types)));
 		this.node.exportServices(this.runner.names());
 		this.node.edges().forEach(this::announce);
@@ -222,12 +225,16 @@ public final class ChaskiRemoteRegistry implements AutoCloseable, MembershipList
 
 	/**
 	 * Learns providers from membership: alive members whose metadata lists services; a member that is dead or
-	 * left is dropped at once.
+	 * left is dropped at once, and the calls waiting for a dead one fail (or move on, when idempotent).
 	 * @param event a membership change
 	 */
 	@Override
 	public void memberChanged(MemberEvent event) {
 		this.directory.memberChanged(event);
+		if (event.type() == MemberEvent.Type.DEAD) {
+			// a dead process answers nothing: its calls need not wait for the link to time out
+			this.caller.providerLost(event.member().id(), event.member().name(), "was declared dead");
+		}
 	}
 
 	/** @return calls this node made that await their answer */
