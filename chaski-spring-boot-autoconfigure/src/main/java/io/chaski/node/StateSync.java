@@ -32,7 +32,8 @@ import io.chaski.wire.EnvelopeKind;
  * first member found while it had none alive), every push-pull interval with one random member (a linked one
  * when there is one), and with any member whose metadata was too large for a packet (its full record comes back).
  * UDP carries at most 64 packets of members per SYNC; TCP carries the whole list, up to the frame size. The
- * links it makes are ordinary links (the idle rule closes those nothing else needs).
+ * links it makes are ordinary links, left to the idle rule: closing one right after the exchange would fail the
+ * remote calls that find it in use (awaitProvider followed by a call does, at once).
  */
 final class StateSync {
 

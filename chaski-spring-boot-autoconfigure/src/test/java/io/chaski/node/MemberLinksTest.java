@@ -45,7 +45,8 @@ class MemberLinksTest {
 		MemberLinks otherLinks = link(otherTopic, seed);
 		await().atMost(TestNodes.SETTLE).until(() -> seed.peer(sameTopic.id()).isPresent());
 		await().atMost(TestNodes.SETTLE).until(() -> aliveCount(otherLinks) == 3 && aliveCount(seedLinks) == 3);
-		assertThat(otherTopic.peers()).isEmpty();
+		// the seed may keep the link of the join's full state sync (until the idle rule): the pairs are what count
+		assertThat(otherTopic.peer(sameTopic.id())).isEmpty();
 		// a subscription at run time spreads with gossip and links the nodes
 		otherTopic.subscribe("a");
 		await().atMost(TestNodes.SETTLE).until(() -> otherTopic.peer(seed.id()).isPresent());
