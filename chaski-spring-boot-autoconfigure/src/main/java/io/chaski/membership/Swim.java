@@ -325,9 +325,13 @@ final class Swim {
 			changed(MemberEvent.Type.JOINED, update);
 			return;
 		}
-		if (update.incarnation() < entry.member.incarnation() || (update.incarnation() == entry.member.incarnation()
-				&& (entry.member.metadata().complete() || !update.metadata().complete()))) {
-			return; // old news; at the same incarnation only complete metadata (from TCP) replaces incomplete
+		if (update.incarnation() == entry.member.incarnation() && update.metadata().complete()
+				&& !entry.member.metadata().complete()) {
+			completeMetadata(entry, update.metadata());
+			return;
+		}
+		if (update.incarnation() <= entry.member.incarnation()) {
+			return;
 		}
 		MemberState previous = entry.member.state();
 		boolean metadataChanged = !entry.member.metadata().equals(update.metadata());
@@ -341,6 +345,19 @@ final class Swim {
 		}
 		else {
 			this.broadcasts.add(update);
+		}
+	}
+
+	/**
+	 * The full metadata of a record that arrived incomplete (from a state sync over TCP): the same incarnation, so
+	 * the state stays as it is (an alive record does not override a suspicion or a death it does not outrank).
+	 */
+	private void completeMetadata(Entry entry, MemberMetadata metadata) {
+		Member member = entry.member;
+		entry.set(new Member(member.id(), member.name(), member.host(), member.port(), member.state(),
+				member.incarnation(), metadata), entry.since);
+		if (member.state() == MemberState.ALIVE) {
+			this.events.add(new MemberEvent(MemberEvent.Type.UPDATED, entry.member));
 		}
 	}
 
