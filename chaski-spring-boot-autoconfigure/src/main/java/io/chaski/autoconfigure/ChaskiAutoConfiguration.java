@@ -90,6 +90,19 @@ public class ChaskiAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("chaski.discovery.multicast.enabled")
+	ChaskiMulticastDiscovery chaskiMulticastDiscovery(ObjectProvider<ChaskiMembership> membership, ChaskiNode node,
+			ChaskiProperties properties) {
+		ChaskiMembership running = membership.getIfAvailable();
+		if (running == null) {
+			throw new IllegalStateException(
+					"chaski.discovery.multicast.enabled=true needs membership (chaski.membership.enabled=true)");
+		}
+		return new ChaskiMulticastDiscovery(running, node, properties.discovery().multicast());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ChaskiListenerRegistry chaskiListenerRegistry(ChaskiStreamer streamer, ChaskiProperties properties) {
 		return new ChaskiListenerRegistry(streamer, properties.listener().concurrency(),
 				properties.node().shutdownTimeout(), properties.listener().deliveryPolicy());

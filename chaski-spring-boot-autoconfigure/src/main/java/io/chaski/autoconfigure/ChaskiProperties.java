@@ -1,5 +1,7 @@
 package io.chaski.autoconfigure;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -154,13 +156,44 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param seeds Nodes to join the mesh through, as host:port or name@host:port; with membership on,
 	 * dialled over TCP and asked over UDP in the background, with capped backoff and no give-up, so a seed that
 	 * is down never fails startup and is joined whenever it comes up.
+	 * @param multicast Zero-configuration discovery on a LAN through a multicast group (needs membership).
 	 */
-	public record Discovery(@DefaultValue List<String> seeds) {
+	public record Discovery(@DefaultValue List<String> seeds, @Valid @DefaultValue Multicast multicast) {
 
 		/** Validates the components; invalid values fail startup naming the property. */
 		public Discovery {
 			for (String seed : seeds) {
 				PropertyChecks.check(() -> PeerAddress.parse(seed), "chaski.discovery.seeds");
+			}
+		}
+
+	}
+
+	/**
+	 * Multicast announce/listen: every member announces itself to a group on the local network and joins
+	 * whoever it hears (docs/membership.md).
+	 *
+	 * @param enabled Whether the node announces itself to the multicast group and joins members it hears there.
+	 * @param group Multicast group address (IPv4 organisation-local scope by default).
+	 * @param port UDP port of the group, the same for every member of the mesh.
+	 * @param interval Time between two announcements; the first goes at startup.
+	 */
+	public record Multicast(@DefaultValue("false") boolean enabled, @DefaultValue("239.255.77.77") String group,
+			@DefaultValue("7447") @Min(1) @Max(65535) int port, @DefaultValue("10s") Duration interval) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Multicast {
+			PropertyChecks.require(isMulticast(group), "chaski.discovery.multicast.group",
+					"must be a multicast address, such as 239.255.77.77");
+			PropertyChecks.positive(interval, "chaski.discovery.multicast.interval");
+		}
+
+		private static boolean isMulticast(String group) {
+			try {
+				return InetAddress.getByName(group).isMulticastAddress();
+			}
+			catch (UnknownHostException ex) {
+				return false;
 			}
 		}
 

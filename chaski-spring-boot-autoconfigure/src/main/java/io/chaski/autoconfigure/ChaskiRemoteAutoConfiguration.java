@@ -7,12 +7,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.chaski.annotation.ChaskiRemoteAnnotationBeanPostProcessor;
 import io.chaski.annotation.ChaskiServiceExporter;
+import io.chaski.membership.MemberEvent;
 import io.chaski.node.ChaskiNode;
 import io.chaski.remote.ChaskiRemoteRegistry;
 import io.chaski.wire.PayloadCodec;
@@ -20,7 +22,8 @@ import io.chaski.wire.PayloadCodec;
 /**
  * Remote calls: the {@link ChaskiRemoteRegistry} ({@code chaski.remote.*}), {@code @ChaskiService} beans exported
  * through it, {@code @ChaskiRemote} proxies injected from it, and the {@code chaski.remote.*} meters when there is a
- * {@code MeterRegistry}. Provider threads are virtual when {@code spring.threads.virtual.enabled} is set and the
+ * {@code MeterRegistry}. Providers are learnt from membership: every {@link ChaskiMemberEvent} reaches the
+ * registry. Provider threads are virtual when {@code spring.threads.virtual.enabled} is set and the
  * JVM has them.
  */
 @AutoConfiguration(after = ChaskiAutoConfiguration.class,
@@ -35,6 +38,11 @@ public class ChaskiRemoteAutoConfiguration {
 			Environment environment) {
 		boolean virtual = environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false);
 		return new ChaskiRemoteRegistry(node, codec, properties.remote().settings(virtual));
+	}
+
+	@Bean
+	ProviderDiscovery chaskiProviderDiscovery(ChaskiRemoteRegistry registry) {
+		return new ProviderDiscovery(registry);
 	}
 
 	@Bean
@@ -59,6 +67,22 @@ public class ChaskiRemoteAutoConfiguration {
 		@ConditionalOnMissingBean
 		ChaskiRemoteMetrics chaskiRemoteMetrics(ChaskiRemoteRegistry registry) {
 			return new ChaskiRemoteMetrics(registry);
+		}
+
+	}
+
+	/** Tells the registry about member changes: exported services travel in member metadata. */
+	static final class ProviderDiscovery implements ApplicationListener<ChaskiMemberEvent> {
+
+		private final ChaskiRemoteRegistry registry;
+
+		ProviderDiscovery(ChaskiRemoteRegistry registry) {
+			this.registry = registry;
+		}
+
+		@Override
+		public void onApplicationEvent(ChaskiMemberEvent event) {
+			this.registry.memberChanged(new MemberEvent(event.type(), event.member()));
 		}
 
 	}

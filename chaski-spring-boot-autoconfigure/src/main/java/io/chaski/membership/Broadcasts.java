@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Member updates waiting to be piggybacked. The least sent go first; each is sent a limited number of times
@@ -16,11 +17,18 @@ final class Broadcasts {
 
 	private final Map<UUID, Entry> queue = new LinkedHashMap<>();
 
+	private final Function<Member, byte[]> encoder;
+
 	private long order;
+
+	/** @param encoder encodes a member record for a packet ({@link PacketCodec#record}) */
+	Broadcasts(Function<Member, byte[]> encoder) {
+		this.encoder = encoder;
+	}
 
 	/** @param member an update to spread (replaces one about the same member) */
 	void add(Member member) {
-		this.queue.put(member.id(), new Entry(PacketCodec.encodeMember(member), this.order++));
+		this.queue.put(member.id(), new Entry(this.encoder.apply(member), this.order++));
 	}
 
 	/**

@@ -189,6 +189,37 @@ public final class Membership implements AutoCloseable {
 	}
 
 	/**
+	 * Applies a member list received whole from another member over an authenticated TCP link (a state sync):
+	 * what it knows better than this node is taken as if gossiped, and changes are published as events.
+	 * @param from the member that sent it
+	 * @param members its records
+	 */
+	public void merge(UUID from, List<Member> members) {
+		Swim current = swim();
+		current.merge(from, members, this.clock.getAsLong());
+		publishEvents(current);
+	}
+
+	/** @return this member's multicast announcement */
+	byte[] announcement() {
+		return swim().announcement();
+	}
+
+	/** @param data a multicast announcement heard from the group */
+	void announced(byte[] data) {
+		Swim current = swim();
+		try {
+			current.announced(data, this.clock.getAsLong());
+		}
+		catch (RuntimeException ex) {
+			this.stats.reject(RejectReason.MALFORMED);
+			this.warnings.warn("announce", "Membership of {} dropped an announcement: {}", this.initial.name(),
+					LogSafe.of(ex), ex);
+		}
+		publishEvents(current);
+	}
+
+	/**
 	 * Probes a member now (for example because its TCP connection broke) and checks its TCP port at the same
 	 * time: if it does not answer within the probe timeout and its port refused a connection, it is dead at once;
 	 * if it does not answer, directly or through others, it becomes suspect now instead of at its next turn.

@@ -21,8 +21,8 @@ final class PacketCodec {
 	/** First two bytes of every packet: "CM". */
 	static final short MAGIC = 0x434D;
 
-	/** Version of the packet format. */
-	static final int VERSION = 1;
+	/** Version of the packet format: 2 added services and the incomplete-metadata flag. */
+	static final int VERSION = 2;
 
 	/** Bytes of the HMAC-SHA256 trailer. */
 	static final int MAC_BYTES = 32;
@@ -30,7 +30,17 @@ final class PacketCodec {
 	/** Longest string field, in bytes. */
 	static final int MAX_STRING_BYTES = 1024;
 
+	/** Fewest bytes a member record takes (id, two empty strings, port, state, incarnation). */
+	static final int MIN_RECORD_BYTES = 16 + 2 + 2 + 2 + 1 + 8;
+
 	private static final int SIGNED = 1;
+
+	private static final int ROOT = 1;
+
+	private static final int INCOMPLETE = 2;
+
+	/** The record lists services (left out when there are none: most members export nothing). */
+	private static final int SERVICES = 4;
 
 	private final ClusterSecret secret;
 
@@ -51,8 +61,23 @@ final class PacketCodec {
 	}
 
 	/**
+	 * A member record for a packet: in full when it takes at most half of a packet's room for records (so any
+	 * two fit), otherwise without its topics and services, marked incomplete: receivers fetch those over TCP.
 	 * @param member a member record
 	 * @return its encoding, ready to be put into packets
+	 */
+	byte[] record(Member member) {
+		byte[] full = encodeMember(member);
+		if (full.length <= (this.maxPacketBytes - overhead()) / 2) {
+			return full;
+		}
+		return encodeMember(new Member(member.id(), member.name(), member.host(), member.port(), member.state(),
+				member.incarnation(), member.metadata().withoutLists()));
+	}
+
+	/**
+	 * @param member a member record
+	 * @return its complete encoding (for TCP; packets take {@link #record})
 	 */
 	static byte[] encodeMember(Member member) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
@@ -66,10 +91,13 @@ final class PacketCodec {
 			MemberMetadata metadata = member.metadata();
 			writeString(out, metadata.tcpHost());
 			writeShort(out, metadata.tcpPort());
-			out.write(metadata.root() ? 1 : 0);
+			boolean services = !metadata.services().isEmpty();
+			out.write((metadata.root() ? ROOT : 0) | (metadata.complete() ? 0 : INCOMPLETE) | (services ? SERVICES : 0));
 			writeString(out, metadata.version());
-			writeShort(out, metadata.subscriptions().size());
-			metadata.subscriptions().forEach(topic -> writeString(out, topic));
+			writeStrings(out, metadata.subscriptions());
+			if (services) {
+				writeStrings(out, metadata.services());
+			}
 		}
 		return out.toByteArray();
 	}
@@ -128,7 +156,7 @@ final class PacketCodec {
 			int sequence = in.getInt();
 			UUID target = readUuid(in);
 			int count = in.get() & 0xFF;
-			List<Member> members = new ArrayList<>(Math.min(count, in.remaining() / 30 + 1));
+			List<Member> members = new ArrayList<>(Math.min(count, in.remaining() / MIN_RECORD_BYTES + 1));
 			for (int i = 0; i < count; i++) {
 				members.add(readMember(in));
 			}
@@ -164,7 +192,13 @@ final class PacketCodec {
 		return ByteBuffer.wrap(body);
 	}
 
-	private static Member readMember(ByteBuffer in) {
+	/**
+	 * @param in a buffer positioned at a member record
+	 * @return the record
+	 * @throws java.nio.BufferUnderflowException if it is truncated
+	 * @throws IllegalArgumentException if a field is invalid
+	 */
+	static Member readMember(ByteBuffer in) {
 		UUID id = readUuid(in);
 		String name = readString(in);
 		String host = readString(in);
@@ -178,20 +212,27 @@ final class PacketCodec {
 		if (state == MemberState.ALIVE) {
 			String tcpHost = readString(in);
 			int tcpPort = in.getShort() & 0xFFFF;
-			boolean root = in.get() != 0;
+			int flags = in.get() & 0xFF;
 			String version = readString(in);
-			int topics = in.getShort() & 0xFFFF;
-			// each topic takes at least its 2-byte length: a claimed count beyond the bytes left is a lie
-			if (topics > in.remaining() / 2) {
-				throw new IllegalArgumentException("topic count beyond the packet");
-			}
-			List<String> subscriptions = new ArrayList<>(topics);
-			for (int i = 0; i < topics; i++) {
-				subscriptions.add(readString(in));
-			}
-			metadata = new MemberMetadata(tcpHost, tcpPort, subscriptions, root, version);
+			List<String> subscriptions = readStrings(in, 0xFFFF);
+			List<String> services = ((flags & SERVICES) != 0) ? readStrings(in, MemberMetadata.MAX_SERVICES) : List.of();
+			metadata = new MemberMetadata(tcpHost, tcpPort, subscriptions, (flags & ROOT) != 0, version, services,
+					(flags & INCOMPLETE) == 0);
 		}
 		return new Member(id, name, host, port, state, incarnation, metadata);
+	}
+
+	private static List<String> readStrings(ByteBuffer in, int max) {
+		int count = in.getShort() & 0xFFFF;
+		// each string takes at least its 2-byte length: a claimed count beyond the bytes left is a lie
+		if (count > max || count > in.remaining() / 2) {
+			throw new IllegalArgumentException("string count " + count + " beyond the limit or the packet");
+		}
+		List<String> strings = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			strings.add(readString(in));
+		}
+		return strings;
 	}
 
 	private static String readString(ByteBuffer in) {
@@ -216,6 +257,14 @@ final class PacketCodec {
 		}
 		writeShort(out, bytes.length);
 		out.writeBytes(bytes);
+	}
+
+	private static void writeStrings(ByteArrayOutputStream out, List<String> values) {
+		if (values.size() > 0xFFFF) {
+			throw new IllegalArgumentException(values.size() + " names, more than a record holds (65535)");
+		}
+		writeShort(out, values.size());
+		values.forEach(value -> writeString(out, value));
 	}
 
 	private static void writeUuid(ByteArrayOutputStream out, UUID id) {

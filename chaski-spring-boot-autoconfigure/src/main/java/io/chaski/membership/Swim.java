@@ -46,7 +46,7 @@ final class Swim {
 
 	private final Map<Integer, Relay> relays = new HashMap<>();
 
-	private final Broadcasts broadcasts = new Broadcasts();
+	private final Broadcasts broadcasts;
 
 	private final List<MemberEvent> events = new ArrayList<>();
 
@@ -93,6 +93,7 @@ final class Swim {
 			Random random, Member self) {
 		this.settings = settings;
 		this.codec = codec;
+		this.broadcasts = new Broadcasts(codec::record);
 		this.transport = transport;
 		this.stats = stats;
 		this.random = random;
@@ -137,7 +138,7 @@ final class Swim {
 			this.nextPushPull = now + this.settings.pushPullInterval().toNanos();
 			for (Entry entry : randomActive(1, null)) {
 				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
-						List.of(PacketCodec.encodeMember(this.self)));
+						List.of(this.codec.record(this.self)));
 			}
 		}
 	}
@@ -186,6 +187,53 @@ final class Swim {
 			case GOSSIP, SYNC_REPLY -> {
 				// the updates were all they carried
 			}
+		}
+	}
+
+	/** @return a multicast announcement: a SYNC carrying this member's record (signed when a secret is set) */
+	synchronized byte[] announcement() {
+		return this.codec.encode(PacketType.SYNC, this.self.id(), 0, Packet.NOBODY, List.of(this.codec.record(this.self)));
+	}
+
+	/**
+	 * A multicast announcement: a member that may not know this node. Unless it is known alive already, its
+	 * record is taken and answered with this node's member list at its membership address, as a SYNC is.
+	 * @param data the datagram as it arrived
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void announced(byte[] data, long now) {
+		Packet packet;
+		try {
+			packet = this.codec.decode(data);
+		}
+		catch (PacketRejectedException ex) {
+			this.stats.reject(ex.reason());
+			return;
+		}
+		if (this.leaving || packet.type() != PacketType.SYNC || packet.sender().equals(this.self.id())
+				|| packet.updates().size() != 1 || !packet.updates().get(0).id().equals(packet.sender())) {
+			return;
+		}
+		Member announcer = packet.updates().get(0);
+		Entry known = this.members.get(announcer.id());
+		if (known != null && known.member.state() == MemberState.ALIVE) {
+			return;
+		}
+		apply(announcer, announcer.id(), now);
+		if (this.syncReplies.tryAcquire(now)) {
+			replySync(new InetSocketAddress(announcer.host(), announcer.port()));
+		}
+	}
+
+	/**
+	 * Applies a member list received whole over TCP (an authenticated link), as gossip from its sender.
+	 * @param from the member that sent it
+	 * @param updates its records
+	 * @param now the current time in nanoseconds
+	 */
+	synchronized void merge(UUID from, List<Member> updates, long now) {
+		if (!this.leaving) {
+			updates.forEach(update -> apply(update, from, now));
 		}
 	}
 
@@ -334,6 +382,11 @@ final class Swim {
 			changed(MemberEvent.Type.JOINED, update);
 			return;
 		}
+		if (update.incarnation() == entry.member.incarnation() && update.metadata().complete()
+				&& !entry.member.metadata().complete()) {
+			completeMetadata(entry, update.metadata());
+			return;
+		}
 		if (update.incarnation() <= entry.member.incarnation()) {
 			return;
 		}
@@ -349,6 +402,19 @@ final class Swim {
 		}
 		else {
 			this.broadcasts.add(update);
+		}
+	}
+
+	/**
+	 * The full metadata of a record that arrived incomplete (from a state sync over TCP): the same incarnation, so
+	 * the state stays as it is (an alive record does not override a suspicion or a death it does not outrank).
+	 */
+	private void completeMetadata(Entry entry, MemberMetadata metadata) {
+		Member member = entry.member;
+		entry.set(new Member(member.id(), member.name(), member.host(), member.port(), member.state(),
+				member.incarnation(), metadata), entry.since);
+		if (member.state() == MemberState.ALIVE) {
+			this.events.add(new MemberEvent(MemberEvent.Type.UPDATED, entry.member));
 		}
 	}
 
@@ -450,7 +516,7 @@ final class Swim {
 		this.stats.probes.increment();
 		// a suspect learns it is suspected from the probe itself, however long ago the gossip about it ran out
 		List<byte[]> records = (entry.member.state() == MemberState.SUSPECT)
-				? List.of(PacketCodec.encodeMember(entry.member)) : List.of();
+				? List.of(this.codec.record(entry.member)) : List.of();
 		send(entry.address(), PacketType.PING, sequence, entry.member.id(), records);
 		return probe;
 	}
@@ -475,7 +541,7 @@ final class Swim {
 
 	/** Sends one member's record to every live member at once (a leave or a certain death). */
 	private void announce(Member member) {
-		List<byte[]> record = List.of(PacketCodec.encodeMember(member));
+		List<byte[]> record = List.of(this.codec.record(member));
 		for (Entry entry : active()) {
 			sendRaw(entry.address(), PacketType.GOSSIP, 0, Packet.NOBODY, record);
 		}
@@ -595,7 +661,7 @@ final class Swim {
 				entry.nextReprobe = now + entry.reprobeDelay;
 				// the record tells the member, if it is the same process, that it was declared dead: it refutes
 				sendRaw(entry.address(), PacketType.SYNC, 0, Packet.NOBODY,
-						List.of(PacketCodec.encodeMember(this.self), PacketCodec.encodeMember(entry.member)));
+						List.of(this.codec.record(this.self), this.codec.record(entry.member)));
 			}
 		}
 	}
@@ -613,7 +679,7 @@ final class Swim {
 		}
 		long delay = interval() << Math.min(this.joinAttempts++, 20);
 		this.nextJoin = now + Math.min(delay, this.settings.joinMaxBackoff().toNanos());
-		List<byte[]> me = List.of(PacketCodec.encodeMember(this.self));
+		List<byte[]> me = List.of(this.codec.record(this.self));
 		for (InetSocketAddress seed : this.seeds) {
 			if (!seed.equals(this.transport.localAddress())) {
 				sendRaw(seed, PacketType.SYNC, 0, Packet.NOBODY, me);
@@ -627,7 +693,7 @@ final class Swim {
 		int used = 0;
 		int packets = 0;
 		for (Member member : members()) {
-			byte[] encoded = PacketCodec.encodeMember(member);
+			byte[] encoded = this.codec.record(member);
 			if (used + encoded.length > budget || chunk.size() == 255) {
 				if (++packets > MAX_SYNC_PACKETS) {
 					return;

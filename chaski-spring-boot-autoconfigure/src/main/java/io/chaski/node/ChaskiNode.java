@@ -63,6 +63,9 @@ public final class ChaskiNode implements AutoCloseable {
 
 	private final AtomicLong sequence = new AtomicLong();
 
+	/** Names of the services this node exports, as the remote layer set them (spread with membership). */
+	private volatile Set<String> services = Set.of();
+
 	private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final EdgeRegistry registry;
@@ -274,6 +277,19 @@ public final class ChaskiNode implements AutoCloseable {
 	 */
 	boolean subscribesTo(String topic) {
 		return this.subscriptions.contains(topic);
+	}
+
+	/** @return names of the services this node exports for remote calls, as {@link #exportServices} set them */
+	public Set<String> services() {
+		return this.services;
+	}
+
+	/**
+	 * Sets the names of the services this node exports, which membership advertises to every member.
+	 * @param names the full set
+	 */
+	public void exportServices(Set<String> names) {
+		this.services = Set.copyOf(names);
 	}
 
 	/** @return traffic counters */

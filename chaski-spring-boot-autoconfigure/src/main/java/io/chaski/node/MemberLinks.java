@@ -75,6 +75,8 @@ public final class MemberLinks implements AutoCloseable {
 	/** Seeds not linked yet: being dialled, or waiting for their next attempt. */
 	private final Map<PeerAddress, Attempt> seedAttempts = new ConcurrentHashMap<>();
 
+	private volatile Set<String> advertisedServices = Set.of();
+
 	private List<PeerAddress> seeds = List.of();
 
 	private MemberLinks(ChaskiNode node, Membership membership) {
@@ -105,6 +107,7 @@ public final class MemberLinks implements AutoCloseable {
 				node.settings().clusterSecret(), node.id(), node.name(), address.host(), MemberMetadata.NONE);
 		MemberLinks links = new MemberLinks(node, membership);
 		membership.addListener(links::memberChanged);
+		membership.addListener(StateSync.start(node, membership, links.timer)::memberChanged);
 		List.of(listeners).forEach(membership::addListener);
 		node.addListener(links.new BrokenLinks());
 		node.useLinkPlan(links.new Plan());
@@ -191,14 +194,16 @@ public final class MemberLinks implements AutoCloseable {
 		}
 	}
 
-	/** Spreads the node's topics when they changed (subscriptions come and go at run time). */
+	/** Spreads the node's topics and services when they changed (both come and go at run time). */
 	private void advertise() {
 		Set<String> topics = this.node.subscriptions();
-		if (!topics.equals(this.advertisedTopics)) {
+		Set<String> services = this.node.services();
+		if (!topics.equals(this.advertisedTopics) || !services.equals(this.advertisedServices)) {
 			this.advertisedTopics = topics;
+			this.advertisedServices = services;
 			PeerAddress address = this.node.address();
 			this.membership.updateMetadata(new MemberMetadata(address.host(), address.port(), List.copyOf(topics),
-					this.node.isRoot(), "chaski/" + WireFormat.PROTOCOL_VERSION));
+					this.node.isRoot(), "chaski/" + WireFormat.PROTOCOL_VERSION, List.copyOf(services), true));
 		}
 	}
 

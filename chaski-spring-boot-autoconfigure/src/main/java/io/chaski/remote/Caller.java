@@ -115,9 +115,15 @@ final class Caller {
 		}
 		Edge provider = choose(call);
 		if (provider == null) {
-			finish(call, (previous != null) ? previous
-					: new ChaskiServiceUnavailableException("no connected node offers the service '"
-							+ call.service + "'"), (previous != null) ? "disconnected" : "unavailable");
+			ServiceDirectory.Provider unlinked = unlinked(call);
+			if (unlinked != null) {
+				link(call, unlinked, previous);
+			}
+			else {
+				finish(call, (previous != null) ? previous
+						: new ChaskiServiceUnavailableException("no node offers the service '" + call.service + "'"),
+						(previous != null) ? "disconnected" : "unavailable");
+			}
 			return;
 		}
 		long id = this.node.nextMessageId();
@@ -159,6 +165,39 @@ final class Caller {
 			}
 		}
 		return best;
+	}
+
+	/** A provider membership knows of that this node has no link to and has not tried for this call. */
+	private ServiceDirectory.Provider unlinked(PendingCall call) {
+		for (ServiceDirectory.Provider provider : this.directory.providers(call.service)) {
+			if (!call.tried.contains(provider.id()) && !call.linked.contains(provider.id())
+					&& this.node.peer(provider.id()).isEmpty()) {
+				return provider;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Links to a provider (within the call's time), then sends again; each provider is linked to at most once
+	 * per call.
+	 */
+	private void link(PendingCall call, ServiceDirectory.Provider provider, ChaskiRemoteException previous) {
+		call.linked.add(provider.id());
+		// a copy: the dialer may hand the same future to others, whose wait must not end with this call's
+		this.node.connect(provider.host(), provider.port())
+			.copy()
+			.orTimeout(Math.max(1, call.remainingNanos()), TimeUnit.NANOSECONDS)
+			.whenCompleteAsync((peer, failure) -> {
+				if (failure == null && peer.nodeId().equals(provider.id())) {
+					send(call, previous);
+				}
+				else {
+					send(call, (previous != null) ? previous : new ChaskiServiceUnavailableException("node "
+							+ LogSafe.of(provider.name()) + " offers the service '" + call.service
+							+ "' but cannot be reached"));
+				}
+			}, this.retries);
 	}
 
 	private int inFlight(Edge edge) {
@@ -207,12 +246,20 @@ final class Caller {
 		}
 	}
 
-	/** A provider left: its calls fail at once, or move to another provider when idempotent. */
+	/** A provider's link closed: its calls fail at once, or move to another provider when idempotent. */
 	void peerLeft(UUID peer, String name) {
+		providerLost(peer, name, "disconnected");
+	}
+
+	/**
+	 * A provider is gone: its calls fail at once, or move to another provider when idempotent.
+	 * @param what what happened to it, for the message ("disconnected", "was declared dead")
+	 */
+	void providerLost(UUID peer, String name, String what) {
 		for (PendingCall call : this.pending.values()) {
 			if (peer.equals(call.provider) && release(call)) {
 				failed(call, new ChaskiRemoteException("node " + LogSafe.of(name) + " providing '" + call.service
-						+ "' disconnected during a call of " + call.method.getName()), "disconnected");
+						+ "' " + what + " during a call of " + call.method.getName()), "disconnected");
 			}
 		}
 		this.inFlight.remove(peer);

@@ -6,8 +6,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +18,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.membership.MemberEvent;
+import io.chaski.membership.MembershipListener;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.Edge;
 import io.chaski.node.NodeListener;
@@ -37,11 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Remote invocation on a node: {@link #register exports} objects under a service name so that peers can call
  * the methods of one interface (nothing else: deny by default), and makes {@link #proxy proxies} that call the
- * services peers offer. Peers learn a node's services from a SERVICES envelope sent after the handshake and on
- * every change. Every call has a timeout; calls run on the provider on a bounded executor, off the I/O threads.
- * Works without Spring; close it before its node.
+ * services peers offer. Providers are learnt from membership (a node's exported services are in its member
+ * metadata; add the registry to the membership's listeners) and from a SERVICES envelope each linked peer sends
+ * after the handshake and on every change (peers without membership); a caller links to a provider it learnt from
+ * membership on demand. Every call has a timeout; calls run on the provider on a bounded executor, off the I/O
+ * threads. Works without Spring; close it before its node.
  */
-public final class ChaskiRemoteRegistry implements AutoCloseable {
+public final class ChaskiRemoteRegistry implements AutoCloseable, MembershipListener {
 
 	private static final Logger log = LoggerFactory.getLogger(ChaskiRemoteRegistry.class);
 
@@ -125,7 +127,13 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 	 * @throws IllegalStateException if the name is taken
 	 */
 	public void register(String name, Object service, Collection<Class<?>> types) {
+		if (this.runner.names().size() >= ServiceNames.MAX_PER_PEER) {
+			// member metadata and SERVICES carry at most this many: refuse rather than leave some unannounced
+			throw new IllegalStateException("node " + this.node.name() + " exports " + ServiceNames.MAX_PER_PEER
+					+ " services already, the most a node may announce");
+		}
 		this.runner.register(ExportedService.of(name, service, List.copyOf(types)));
+		this.node.exportServices(this.runner.names());
 		this.node.edges().forEach(this::announce);
 	}
 
@@ -158,7 +166,8 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until a connected peer offers the service and answers a ping.
+	 * Waits until a node offers the service (learnt from membership or from a linked peer) and answers a ping,
+	 * linking to it if need be.
 	 * @param name the service name
 	 * @param timeout longest wait
 	 * @return the provider that answered
@@ -168,9 +177,10 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
 			for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-				for (Edge edge : this.node.edges()) {
-					if (this.directory.offers(edge.nodeId(), name) && answers(edge, deadline)) {
-						return edge.info();
+				for (ServiceDirectory.Provider provider : this.directory.providers(name)) {
+					PeerInfo answered = answers(provider, deadline);
+					if (answered != null) {
+						return answered;
 					}
 				}
 				// capped: a change between the look and the wait would otherwise be missed
@@ -180,17 +190,26 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		throw new ChaskiServiceUnavailableException("no connected node offers the service '" + LogSafe.of(name)
+		throw new ChaskiServiceUnavailableException("no node offers the service '" + LogSafe.of(name)
 				+ "' and answers within " + timeout.toMillis() + " ms");
 	}
 
-	private boolean answers(Edge edge, long deadline) throws InterruptedException {
+	/** @return the provider, linked and answering a ping before the deadline, or {@code null} */
+	private PeerInfo answers(ServiceDirectory.Provider provider, long deadline) throws InterruptedException {
 		try {
-			this.node.ping(edge.nodeId(), 0).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			return true;
+			PeerInfo peer = this.node.peer(provider.id()).orElse(null);
+			if (peer == null) {
+				peer = this.node.connect(provider.host(), provider.port())
+					.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			if (!peer.nodeId().equals(provider.id())) {
+				return null; // another process at that address now
+			}
+			this.node.ping(peer.nodeId(), 0).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			return peer;
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			return false;
+			return null;
 		}
 	}
 
@@ -199,17 +218,23 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 		return this.runner.services();
 	}
 
-	/** @return the services each connected peer offers, by peer name */
+	/** @return the services each member (or linked peer without membership) offers, by its name */
 	public Map<String, Set<String>> remoteServices() {
-		Map<String, Set<String>> byPeer = new TreeMap<>();
-		Map<UUID, Set<String>> offered = this.directory.snapshot();
-		for (Edge edge : this.node.edges()) {
-			Set<String> services = offered.get(edge.nodeId());
-			if (services != null) {
-				byPeer.put(edge.name(), new TreeSet<>(services));
-			}
+		return this.directory.byName();
+	}
+
+	/**
+	 * Learns providers from membership: alive members whose metadata lists services; a member that is dead or
+	 * left is dropped at once, and the calls waiting for a dead one fail (or move on, when idempotent).
+	 * @param event a membership change
+	 */
+	@Override
+	public void memberChanged(MemberEvent event) {
+		this.directory.memberChanged(event);
+		if (event.type() == MemberEvent.Type.DEAD) {
+			// a dead process answers nothing: its calls need not wait for the link to time out
+			this.caller.providerLost(event.member().id(), event.member().name(), "was declared dead");
 		}
-		return byPeer;
 	}
 
 	/** @return calls this node made that await their answer */
@@ -263,7 +288,8 @@ public final class ChaskiRemoteRegistry implements AutoCloseable {
 					this.node.name(), from);
 			return;
 		}
-		this.directory.update(from.nodeId(), services);
+		this.directory.update(from.nodeId(), from.name(), from.info().address().host(), from.info().address().port(),
+				services);
 	}
 
 	/** Stops running calls for peers and fails the calls this node still waits for. */

@@ -33,6 +33,9 @@ final class PendingCall {
 
 	final Set<UUID> tried = new HashSet<>();
 
+	/** Providers this call linked to on demand (learnt from membership, not linked before). */
+	final Set<UUID> linked = new HashSet<>();
+
 	/** The id and provider of the attempt under way. */
 	volatile long id;
 

@@ -1,36 +1,100 @@
 package io.chaski.remote;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.chaski.membership.Member;
+import io.chaski.membership.MemberEvent;
+import io.chaski.membership.MemberMetadata;
+
 /**
- * The services each connected peer offers, as its last SERVICES envelope said. A peer that disconnects is
- * forgotten at once. Waiters ({@link #awaitChange}) are woken on every change.
+ * Who offers which service, from two sources: membership (alive members whose metadata lists services, linked
+ * or not) and SERVICES envelopes from linked peers (which also serve peers that run without membership). A
+ * member that membership declares dead or left is dropped from both at once; a peer that disconnects loses what
+ * its envelope said. Waiters ({@link #awaitChange}) are woken on every change.
  */
 final class ServiceDirectory {
 
-	private final Map<UUID, Set<String>> offered = new ConcurrentHashMap<>();
+	/** What SERVICES envelopes said, by linked peer. */
+	private final Map<UUID, Provider> announced = new ConcurrentHashMap<>();
 
-	synchronized void update(UUID peer, Set<String> services) {
-		this.offered.put(peer, Set.copyOf(services));
+	/** What membership metadata says, by alive member. */
+	private final Map<UUID, Provider> advertised = new ConcurrentHashMap<>();
+
+	/**
+	 * A node that offers services.
+	 * @param id its node id
+	 * @param name its name
+	 * @param host host its node accepts TCP connections on
+	 * @param port that port
+	 * @param services the services it offers
+	 */
+	record Provider(UUID id, String name, String host, int port, Set<String> services) {
+	}
+
+	synchronized void update(UUID peer, String name, String host, int port, Set<String> services) {
+		this.announced.put(peer, new Provider(peer, name, host, port, Set.copyOf(services)));
 		notifyAll();
 	}
 
 	synchronized void remove(UUID peer) {
-		this.offered.remove(peer);
+		this.announced.remove(peer);
+		notifyAll();
+	}
+
+	/** @param event a membership change: alive members are (re)read, dead and left ones dropped at once */
+	synchronized void memberChanged(MemberEvent event) {
+		Member member = event.member();
+		switch (event.type()) {
+			case JOINED, ALIVE_AGAIN, UPDATED -> {
+				MemberMetadata metadata = member.metadata();
+				if (metadata.services().isEmpty() || metadata.tcpPort() == 0) {
+					this.advertised.remove(member.id());
+				}
+				else {
+					this.advertised.put(member.id(), new Provider(member.id(), member.name(), metadata.tcpHost(),
+							metadata.tcpPort(), Set.copyOf(metadata.services())));
+				}
+			}
+			case DEAD, LEFT -> {
+				this.advertised.remove(member.id());
+				this.announced.remove(member.id());
+			}
+			case SUSPECT -> {
+				// it may refute: still a provider
+			}
+		}
 		notifyAll();
 	}
 
 	boolean offers(UUID peer, String service) {
-		Set<String> services = this.offered.get(peer);
-		return services != null && services.contains(service);
+		return offers(this.announced.get(peer), service) || offers(this.advertised.get(peer), service);
 	}
 
-	/** @return a snapshot: peer to the services it offers */
-	Map<UUID, Set<String>> snapshot() {
-		return Map.copyOf(this.offered);
+	/** @return every node known to offer the service, linked or not */
+	List<Provider> providers(String service) {
+		List<Provider> found = new ArrayList<>();
+		this.advertised.values().stream().filter(provider -> offers(provider, service)).forEach(found::add);
+		this.announced.values().stream()
+			.filter(provider -> offers(provider, service) && !this.advertised.containsKey(provider.id()))
+			.forEach(found::add);
+		return found;
+	}
+
+	/** @return a snapshot: provider name to the services it offers, from both sources */
+	Map<String, Set<String>> byName() {
+		Map<String, Set<String>> byName = new TreeMap<>();
+		for (Map<UUID, Provider> source : List.of(this.advertised, this.announced)) {
+			source.values().forEach(provider -> byName.computeIfAbsent(provider.name(), name -> new TreeSet<>())
+				.addAll(provider.services()));
+		}
+		return byName;
 	}
 
 	/**
@@ -40,6 +104,10 @@ final class ServiceDirectory {
 	 */
 	synchronized void awaitChange(long millis) throws InterruptedException {
 		wait(millis);
+	}
+
+	private static boolean offers(Provider provider, String service) {
+		return provider != null && provider.services().contains(service);
 	}
 
 }

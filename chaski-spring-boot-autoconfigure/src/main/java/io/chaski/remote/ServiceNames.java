@@ -2,14 +2,16 @@ package io.chaski.remote;
 
 import java.util.Collection;
 
+import io.chaski.membership.MemberMetadata;
+
 /** The rules for service names, checked locally and on names peers announce. */
 final class ServiceNames {
 
-	/** Longest service name, in characters. */
-	static final int MAX_LENGTH = 256;
+	/** Longest service name, in characters (as member metadata allows). */
+	static final int MAX_LENGTH = MemberMetadata.MAX_SERVICE_NAME;
 
-	/** Most services one peer may announce. */
-	static final int MAX_PER_PEER = 1024;
+	/** Most services one peer may announce (as member metadata allows). */
+	static final int MAX_PER_PEER = MemberMetadata.MAX_SERVICES;
 
 	private ServiceNames() {
 	}

@@ -27,6 +27,13 @@ public enum EnvelopeKind {
 	AUTH(7),
 	/** A topic message, relayed hop by hop. */
 	PUBLISH(16),
+	/**
+	 * Full state sync, asking: the sender's whole member list with complete metadata; answered with
+	 * {@link #MEMBERS_PULL} (docs/protocol.md).
+	 */
+	MEMBERS_PUSH(32),
+	/** Full state sync, answering a {@link #MEMBERS_PUSH}: the answering node's whole member list. */
+	MEMBERS_PULL(33),
 	/** The services the sender offers for remote calls: the full set, sent after the handshake and on change. */
 	SERVICES(48),
 	/** A remote call: service in the topic, method signature and deadline in headers, arguments as payload. */
