@@ -131,7 +131,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param subscriptions Topics this node takes part in from the start, besides those of its listeners.
 	 * @param root Whether this node relays every topic between the others.
 	 * @param idleTimeout Close connections that no topic needs (with membership: that pairing did not choose)
-	 * after this long without traffic; 0 keeps them.
+	 * after this long without traffic (links made for the join, a state sync, a call or a file); 0 keeps them.
 	 * @param shutdownTimeout How long shutdown waits to flush queued messages before leaving the mesh.
 	 * @param maxConnections With membership, most members this node links to per topic it subscribes to or
 	 * publishes to (its ring successor first, then the nearest); links other nodes open to it do not count.
@@ -139,7 +139,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	public record Node(String name, @DefaultValue("127.0.0.1") @NotBlank String host,
 			@DefaultValue("0") @Min(0) @Max(65535) int port, String advertisedHost,
 			@DefaultValue List<@NotBlank String> subscriptions, @DefaultValue("false") boolean root,
-			@DefaultValue("0s") Duration idleTimeout, @DefaultValue("2s") Duration shutdownTimeout,
+			@DefaultValue("60s") Duration idleTimeout, @DefaultValue("2s") Duration shutdownTimeout,
 			@DefaultValue("5") @Min(1) @Max(1024) int maxConnections) {
 
 		/** Validates the components; invalid values fail startup naming the property. */
