@@ -98,6 +98,9 @@ public final class TcpTransport {
 			nio.setMultiAccept(false);
 			nio.setTcpNioConnectionSupport(new QuietNioConnections());
 		}
+		if (factory instanceof QuietNetServer net) {
+			net.setTcpNetConnectionSupport(new DirectWriteConnections());
+		}
 		configure(factory, false);
 		this.server = factory;
 		factory.start();
@@ -165,6 +168,9 @@ public final class TcpTransport {
 				? new QuietNioClient(host, port) : new TcpNetClientConnectionFactory(host, port);
 		if (factory instanceof QuietNioClient nio) {
 			nio.setTcpNioConnectionSupport(new QuietNioConnections());
+		}
+		else if (factory instanceof TcpNetClientConnectionFactory net) {
+			net.setTcpNetConnectionSupport(new DirectWriteConnections());
 		}
 		factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
 		configure(factory, true);
