@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -132,8 +133,8 @@ public class ChaskiAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "chaski.listener.events", matchIfMissing = true)
-	MessageEventBridge chaskiMessageEventBridge(ChaskiListenerRegistry registry, ApplicationEventPublisher publisher) {
-		return new MessageEventBridge(registry, publisher);
+	MessageEventBridge chaskiMessageEventBridge(ChaskiListenerRegistry registry, ApplicationContext context) {
+		return new MessageEventBridge(registry, context);
 	}
 
 }

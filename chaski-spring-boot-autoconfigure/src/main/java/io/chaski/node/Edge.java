@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ public final class Edge {
 
 	private final Thread writer;
 
+	/** Held by whoever writes to the connection: the writer for a batch, or a thread sending directly. */
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	/** The frame being filled; only under {@link #writeLock}, and empty whenever the lock is free. */
+	private final FrameBuffer frame;
+
 	private final Instant connectedSince = Instant.now();
 
 	final LatencyEstimator latency = new LatencyEstimator();
@@ -91,6 +98,7 @@ public final class Edge {
 		this.stats = stats;
 		this.queue = new OutboundQueue(settings, this::countDrop);
 		this.sendTimeoutNanos = settings.sendTimeout().toNanos();
+		this.frame = new FrameBuffer(settings.batchFrameBytes() + 1024, settings.maxFrameBytes());
 		// thread names show in log lines: the peer's name is escaped
 		this.writer = IoThreads.newThread(localName + "-writer-" + LogSafe.of(identity.name()), this::writeLoop);
 	}
@@ -135,6 +143,38 @@ public final class Edge {
 	 */
 	public boolean offer(Envelope envelope) {
 		return offer(envelope, this.sendTimeoutNanos, false);
+	}
+
+	/**
+	 * Writes a message at once on the caller's thread when this peer's writer is idle (nothing queued, nothing
+	 * being written), else queues it as {@link #offer} does. For request and answer traffic (remote calls), where
+	 * a hand-off to the writer thread costs a wake-up on each side of every round trip. Never call it from an I/O
+	 * thread: a reader blocked in a write to a peer that is itself blocked writing could deadlock the pair.
+	 * @param envelope the message
+	 * @return whether it was written or queued (a refusal, a drop or a failed connection has been counted)
+	 */
+	public boolean send(Envelope envelope) {
+		if (!this.closed && this.writeLock.tryLock()) {
+			try {
+				// idle: everything offered before was written, so writing now keeps the order
+				if (!this.closed && this.queue.isIdle()) {
+					appendControl(this.frame);
+					append(this.frame, envelope);
+					flush(this.frame);
+					return true;
+				}
+			}
+			catch (InterruptedException ex) {
+				// the connection failed and none replaced it: the edge is closing
+				this.frame.reset();
+				countDrop();
+				return false;
+			}
+			finally {
+				this.writeLock.unlock();
+			}
+		}
+		return offer(envelope);
 	}
 
 	/**
@@ -224,24 +264,30 @@ public final class Edge {
 	}
 
 	private void writeLoop() {
-		FrameBuffer frame = new FrameBuffer(this.settings.batchFrameBytes() + 1024, this.settings.maxFrameBytes());
+		FrameBuffer frame = this.frame;
 		ArrayDeque<Envelope> batch = new ArrayDeque<>();
 		try {
 			while (!this.closed) {
 				batch = this.queue.takeAll(batch);
-				appendControl(frame);
-				// everything queued meanwhile goes out together, a frame each time one reaches the batch size
-				for (Envelope envelope : batch) {
-					append(frame, envelope);
-					if (frame.length() >= this.settings.batchFrameBytes()) {
-						flush(frame);
-						// a pong must not wait behind a long backlog: a slow reader is not a dead peer
-						appendControl(frame);
+				this.writeLock.lock();
+				try {
+					appendControl(frame);
+					// everything queued meanwhile goes out together, a frame each time one reaches the batch size
+					for (Envelope envelope : batch) {
+						append(frame, envelope);
+						if (frame.length() >= this.settings.batchFrameBytes()) {
+							flush(frame);
+							// a pong must not wait behind a long backlog: a slow reader is not a dead peer
+							appendControl(frame);
+						}
 					}
+					flush(frame);
+					this.queue.sent(batch.size());
+					batch.clear();
 				}
-				flush(frame);
-				this.queue.sent(batch.size());
-				batch.clear();
+				finally {
+					this.writeLock.unlock();
+				}
 			}
 		}
 		catch (InterruptedException ex) {

@@ -225,6 +225,17 @@ final class OutboundQueue {
 		}
 	}
 
+	/** @return whether nothing is queued, reserved or being written */
+	boolean isIdle() {
+		this.lock.lock();
+		try {
+			return this.pending.isEmpty() && this.inFlight == 0 && this.reserved == 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** @return messages queued or taken by the writer and not yet sent */
 	int size() {
 		this.lock.lock();

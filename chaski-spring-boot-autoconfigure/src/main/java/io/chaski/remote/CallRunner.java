@@ -191,7 +191,14 @@ final class CallRunner implements AutoCloseable {
 			return;
 		}
 		this.inFlight.decrementAndGet();
-		from.offer(result);
+		// off the I/O threads: with no other call waiting, written here when the link is idle (one wake-up less
+		// per round trip); with calls waiting, queued so that their answers share frames
+		if (this.executor.getQueue().isEmpty()) {
+			from.send(result);
+		}
+		else {
+			from.offer(result);
+		}
 		observe(service.name(), method.getName(), "success", start);
 	}
 

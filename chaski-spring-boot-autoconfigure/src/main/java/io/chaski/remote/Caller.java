@@ -148,7 +148,10 @@ final class Caller {
 			release(call); // timed out meanwhile
 			return;
 		}
-		if (!provider.offer(envelope) && release(call)) {
+		// a blocking call is written on the caller's thread when the link is idle (one wake-up less per round
+		// trip); asynchronous calls are queued, so that pipelined calls share frames
+		boolean queued = call.blocking() ? provider.send(envelope) : provider.offer(envelope);
+		if (!queued && release(call)) {
 			failed(call, new ChaskiRemoteException(call.describe() + " could not be queued for node "
 					+ LogSafe.of(provider.name()) + " (its queue is full or it disconnected)"), "disconnected");
 		}

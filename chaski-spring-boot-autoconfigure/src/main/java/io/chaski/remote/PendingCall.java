@@ -54,6 +54,11 @@ final class PendingCall {
 		this.idempotent = method.isAnnotationPresent(ChaskiIdempotent.class);
 	}
 
+	/** @return whether the caller waits for the answer (the method does not return a {@code CompletableFuture}) */
+	boolean blocking() {
+		return !CompletableFuture.class.isAssignableFrom(this.method.getReturnType());
+	}
+
 	long remainingNanos() {
 		return this.timeoutNanos - (System.nanoTime() - this.startNanos);
 	}

@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
+import io.chaski.wire.DefaultPayloadCodec;
 import io.chaski.wire.EncodedPayload;
 import io.chaski.wire.PayloadCodec;
 import io.chaski.wire.PayloadReader;
@@ -19,6 +21,10 @@ final class Values {
 
 	/** Most values in one payload: Java methods have at most 255 parameters. */
 	static final int MAX_COUNT = 255;
+
+	private static final byte[] JSON = DefaultPayloadCodec.JSON.getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] NO_TYPE = new byte[0];
 
 	private Values() {
 	}
@@ -36,16 +42,22 @@ final class Values {
 				out.write(0);
 				continue;
 			}
-			EncodedPayload encoded = codec.encode(value);
-			byte[] type = (encoded.contentType() != null) ? encoded.contentType().getBytes(StandardCharsets.UTF_8)
-					: new byte[0];
+			// the default codec's JSON of plain values, without Jackson; the same bytes
+			byte[] bytes = (codec instanceof DefaultPayloadCodec) ? PlainJson.write(value) : null;
+			byte[] type = JSON;
+			if (bytes == null) {
+				EncodedPayload encoded = codec.encode(value);
+				type = (encoded.contentType() == null) ? NO_TYPE
+						: DefaultPayloadCodec.JSON.equals(encoded.contentType()) ? JSON
+								: encoded.contentType().getBytes(StandardCharsets.UTF_8);
+				bytes = encoded.bytes();
+			}
 			if (type.length > 255) {
 				throw new IllegalArgumentException("content type longer than 255 bytes");
 			}
 			out.write(1);
 			out.write(type.length);
 			out.writeBytes(type);
-			byte[] bytes = encoded.bytes();
 			out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
 			out.writeBytes(bytes);
 		}
@@ -75,8 +87,17 @@ final class Values {
 				throw new MalformedCallException("bad presence flag " + present + " of value " + i);
 			}
 			int typeLength = in.u8();
-			String contentType = (typeLength == 0) ? null : new String(in.bytes(typeLength), StandardCharsets.UTF_8);
+			byte[] type = (typeLength == 0) ? null : in.bytes(typeLength);
+			boolean json = Arrays.equals(type, JSON);
+			String contentType = json ? DefaultPayloadCodec.JSON
+					: (type == null) ? null : new String(type, StandardCharsets.UTF_8);
 			byte[] bytes = in.bytes(in.i32());
+			Object plain = (json && codec instanceof DefaultPayloadCodec) ? PlainJson.read(bytes, types[i])
+					: PlainJson.NOT_PLAIN;
+			if (plain != PlainJson.NOT_PLAIN) {
+				values[i] = plain;
+				continue;
+			}
 			try {
 				values[i] = codec.decode(bytes, contentType, types[i]);
 			}

@@ -96,6 +96,10 @@ public final class TcpTransport {
 			// one accept per selector round, so the reads of connections already accepted (a real peer's HELLO)
 			// keep up with a flood of new ones instead of waiting behind a whole backlog
 			nio.setMultiAccept(false);
+			nio.setTcpNioConnectionSupport(new QuietNioConnections());
+		}
+		if (factory instanceof QuietNetServer net) {
+			net.setTcpNetConnectionSupport(new DirectWriteConnections());
 		}
 		configure(factory, false);
 		this.server = factory;
@@ -162,6 +166,12 @@ public final class TcpTransport {
 	private Connection open(String host, int port) {
 		AbstractClientConnectionFactory factory = (this.settings.mode() == TransportMode.NIO)
 				? new QuietNioClient(host, port) : new TcpNetClientConnectionFactory(host, port);
+		if (factory instanceof QuietNioClient nio) {
+			nio.setTcpNioConnectionSupport(new QuietNioConnections());
+		}
+		else if (factory instanceof TcpNetClientConnectionFactory net) {
+			net.setTcpNetConnectionSupport(new DirectWriteConnections());
+		}
 		factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
 		configure(factory, true);
 		factory.start();
