@@ -635,7 +635,7 @@ public final class ChaskiNode implements AutoCloseable {
 
 		private Duration reconnectMaxBackoff = Duration.ofSeconds(30);
 
-		private Duration idleTimeout = Duration.ZERO;
+		private Duration idleTimeout = Duration.ofSeconds(60);
 
 		private int outboundQueueCapacity = 65_536;
 
@@ -764,7 +764,7 @@ public final class ChaskiNode implements AutoCloseable {
 			return this;
 		}
 
-		/** @param value close topic-less edges idle this long, zero disables (default) @return this */
+		/** @param value close edges nothing needs after this long idle (default 60 s), zero disables @return this */
 		public Builder idleTimeout(Duration value) {
 			this.idleTimeout = value;
 			return this;

@@ -26,7 +26,8 @@ import io.chaski.transport.TransportMode;
  * @param reconnectAttempts reconnection attempts after a lost connection; 0 disables reconnection
  * @param reconnectInitialBackoff delay before the first reconnection attempt (doubles each time)
  * @param reconnectMaxBackoff longest delay between reconnection attempts
- * @param idleTimeout close edges that share no topic after this long without messages; zero disables
+ * @param idleTimeout close edges that no topic (with membership: no pairing choice) needs after this long
+ * without messages; zero disables
  * @param outboundQueueCapacity messages queued per peer before the overflow policy applies
  * @param overflowPolicy what a full outbound queue does
  * @param sendTimeout how long {@link OverflowPolicy#WAIT} waits for queue space
