@@ -257,8 +257,9 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * Reconnection to lost peers (exponential backoff with jitter); the backoff also paces the seed and member
 	 * dials of membership, which have no budget.
 	 *
-	 * @param attempts Reconnection attempts to a lost peer before giving up; 0 disables reconnection. Seeds and
-	 * members that membership says are alive are dialled without a budget.
+	 * @param attempts Reconnection attempts to a lost peer before giving up, without membership; 0 disables
+	 * reconnection. With membership, seeds and the alive members pairing chooses are dialled without a budget
+	 * instead.
 	 * @param initialBackoff Delay before the first attempt; doubles at each attempt.
 	 * @param maxBackoff Longest delay between two attempts.
 	 */

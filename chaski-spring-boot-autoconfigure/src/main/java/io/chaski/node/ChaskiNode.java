@@ -538,7 +538,7 @@ public final class ChaskiNode implements AutoCloseable {
 		boolean graceful = edge.isLeaving();
 		log.info("Node {} lost {} ({})", name(), edge, graceful ? "closed on purpose" : "connection failed");
 		this.listeners.forEach(listener -> listener.peerDisconnected(info, graceful));
-		if (!graceful) {
+		if (!graceful && !this.linkPlan.relinks()) {
 			this.reconnector.connectionFailed(connection, info.address());
 		}
 	}

@@ -20,6 +20,11 @@ interface LinkPlan {
 			return Route.NONE;
 		}
 
+		@Override
+		public boolean relinks() {
+			return false;
+		}
+
 	};
 
 	/**
@@ -36,6 +41,12 @@ interface LinkPlan {
 	 * @return what the wait found
 	 */
 	Route awaitRoute(String topic, long timeoutNanos);
+
+	/**
+	 * @return whether the plan links again by itself to the members it needs after a link was lost (then the
+	 * node's own budgeted reconnection stays out of it: it would redial a member membership declared dead)
+	 */
+	boolean relinks();
 
 	/** @return whether messages on a topic the node takes part in flow over the edge (either may be a root) */
 	static boolean sharesTopic(ChaskiNode node, Edge edge) {

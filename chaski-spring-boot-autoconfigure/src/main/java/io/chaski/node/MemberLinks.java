@@ -353,6 +353,12 @@ public final class MemberLinks implements AutoCloseable {
 			return !edge.connection().initiatedLocally() && LinkPlan.sharesTopic(node, edge);
 		}
 
+		/** Pairing links again to every member it chooses while membership says it is alive, without a budget. */
+		@Override
+		public boolean relinks() {
+			return true;
+		}
+
 		@Override
 		public Route awaitRoute(String topic, long timeoutNanos) {
 			if (!MemberLinks.this.reach.covers(topic)) {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import ch.qos.logback.classic.Level;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +19,7 @@ import io.chaski.membership.MemberState;
 import io.chaski.membership.MembershipSettings;
 import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.streamer.ChaskiSubscription;
+import io.chaski.testing.LogCapture;
 import io.chaski.testing.TestNodes;
 
 /** Nodes linked by membership over real UDP and TCP on loopback. */
@@ -27,6 +30,9 @@ class MemberLinksTest {
 
 	@RegisterExtension
 	final TestNodes nodes = new TestNodes();
+
+	@RegisterExtension
+	final LogCapture logs = new LogCapture();
 
 	private final List<MemberLinks> links = new ArrayList<>();
 
@@ -78,6 +84,25 @@ class MemberLinksTest {
 				assertThat(subscription.poll(Duration.ofMillis(200))).isNotNull();
 			});
 		}
+	}
+
+	@Test
+	void aLostLinkIsMadeAgainByMembershipNotByTheBudgetedReconnection() {
+		ChaskiNode a = this.nodes.start(this.nodes.builder("a").subscriptions("t").reconnectAttempts(5));
+		ChaskiNode b = this.nodes.start(this.nodes.builder("b").subscriptions("t").reconnectAttempts(5));
+		link(a);
+		link(b, a);
+		await().atMost(TestNodes.SETTLE).until(() -> a.peer(b.id()).isPresent() && b.peer(a.id()).isPresent());
+		// one link remains between the two: the side that opened it is the one that would redial
+		ChaskiNode opener = b.peer(a.id()).orElseThrow().initiatedLocally() ? b : a;
+		ChaskiNode other = (opener == a) ? b : a;
+		PeerInfo lost = opener.peer(other.id()).orElseThrow();
+		// the other side drops the link without a goodbye: for the opener, the connection failed
+		other.edges().stream().filter(edge -> edge.nodeId().equals(opener.id())).findFirst().orElseThrow()
+			.connection().close();
+		await().atMost(TestNodes.SETTLE).until(() -> opener.peer(other.id())
+			.filter(peer -> !peer.connectedSince().equals(lost.connectedSince())).isPresent());
+		assertThat(this.logs.messages(Level.INFO)).noneMatch(line -> line.contains(" reconnects to "));
 	}
 
 	private MemberLinks link(ChaskiNode node, ChaskiNode... seeds) {
