@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.chaski.node.Edge;
@@ -24,15 +22,18 @@ import io.chaski.wire.EnvelopeKind;
  * Anti-entropy rounds between two replicating nodes, so that one that was away, cut off or new converges
  * without a full copy:
  * <ol>
- * <li>the initiator sends the digest of each key bucket ({@code DIGEST});</li>
- * <li>the peer lists its versions of the buckets whose digests differ ({@code VERSIONS}), at most
- * {@code max-keys-per-message} of them, saying whether it left differing buckets out;</li>
+ * <li>the initiator sends the digest of each key bucket and the bucket to start from ({@code DIGEST});</li>
+ * <li>the peer lists its versions of the buckets whose digests differ ({@code VERSIONS}), in bucket order from
+ * that one (wrapping around), at most {@code max-keys-per-message} of them, saying whether it left differing
+ * buckets out;</li>
  * <li>the initiator sends the rows where it holds the winning version or the peer has none ({@code WRITES}), asks
- * for those where the peer wins or it has none ({@code WANT}), and starts another round at once if buckets were
- * left out.</li>
+ * for those where the peer wins or it has none ({@code WANT}), and if buckets were left out starts another round
+ * at once, from the bucket after the last one listed (the buckets just repaired may still look different to its
+ * digest while the rows it asked for are on their way).</li>
  * </ol>
- * One round per peer is in flight at a time; an answer that does not come within the timeout ends the round.
- * Called on the replicator's one worker thread.
+ * One round per peer is in flight at a time; a round whose answer has not come within the timeout may be replaced
+ * by a new one (a late answer to the round still in flight is used: a busy peer slows a chain of rounds down
+ * without breaking it). Called on the replicator's one worker thread.
  */
 final class AntiEntropy {
 
@@ -44,40 +45,41 @@ final class AntiEntropy {
 
 	private final HybridClock clock;
 
-	private final ScheduledExecutorService timer;
-
-	private final Duration timeout;
+	private final long timeoutNanos;
 
 	private final int maxKeys;
 
 	private final AtomicLong correlations = new AtomicLong();
 
-	/** The round in flight with each peer, by correlation id. */
-	private final Map<UUID, Long> rounds = new ConcurrentHashMap<>();
+	/** The round in flight with each peer. */
+	private final Map<UUID, Round> rounds = new ConcurrentHashMap<>();
 
-	AntiEntropy(EntryStore store, ReplicationLinks links, ReplicationStats stats, HybridClock clock,
-			ScheduledExecutorService timer, Duration timeout, int maxKeys) {
+	/** Where the next round with a peer starts, while a chain of rounds goes through the buckets. */
+	private final Map<UUID, Integer> cursors = new ConcurrentHashMap<>();
+
+	AntiEntropy(EntryStore store, ReplicationLinks links, ReplicationStats stats, HybridClock clock, Duration timeout,
+			int maxKeys) {
 		this.store = store;
 		this.links = links;
 		this.stats = stats;
 		this.clock = clock;
-		this.timer = timer;
-		this.timeout = timeout;
+		this.timeoutNanos = timeout.toNanos();
 		this.maxKeys = maxKeys;
 	}
 
 	/** @param peer a replicating peer to compare with, unless a round with it is in flight */
 	void start(Edge peer) {
-		long correlation = this.correlations.incrementAndGet();
-		if (this.rounds.putIfAbsent(peer.nodeId(), correlation) != null) {
+		long now = System.nanoTime();
+		Round inFlight = this.rounds.get(peer.nodeId());
+		if (inFlight != null && now - inFlight.started() < this.timeoutNanos) {
 			return;
 		}
-		this.timer.schedule(() -> this.rounds.remove(peer.nodeId(), correlation), this.timeout.toMillis(),
-				TimeUnit.MILLISECONDS);
+		long correlation = this.correlations.incrementAndGet();
+		this.rounds.put(peer.nodeId(), new Round(correlation, now));
 		Digests digests = new Digests();
 		this.store.scanVersions(this.clock.wallMillis(), digests::add);
-		sent(this.links.send(peer, EnvelopeKind.STORAGE_REPL_DIGEST,
-				ReplicationMessages.digest(correlation, digests.sums())));
+		sent(this.links.send(peer, EnvelopeKind.STORAGE_REPL_DIGEST, ReplicationMessages.digest(correlation,
+				this.cursors.getOrDefault(peer.nodeId(), 0), digests.sums())));
 	}
 
 	/** A peer started a round: list the versions of the buckets that differ. */
@@ -85,19 +87,20 @@ final class AntiEntropy {
 		Digests digests = new Digests();
 		this.store.scanVersions(this.clock.wallMillis(), digests::add);
 		long[] mine = digests.sums();
-		Set<Integer> differing = new HashSet<>();
-		for (int bucket = 0; bucket < mine.length; bucket++) {
+		List<Integer> differing = new ArrayList<>();
+		for (int i = 0; i < mine.length; i++) {
+			int bucket = (digest.fromBucket() + i) % mine.length;
 			if (mine[bucket] != digest.sums()[bucket]) {
 				differing.add(bucket);
 			}
 		}
-		Map<Integer, List<Version>> byBucket = versions(differing);
+		Map<Integer, List<Version>> byBucket = versions(new HashSet<>(differing));
 		List<Integer> complete = new ArrayList<>();
 		List<Version> listed = new ArrayList<>();
 		int partial = -1;
 		String upTo = null;
 		boolean more = false;
-		for (int bucket : differing.stream().sorted().toList()) {
+		for (int bucket : differing) {
 			List<Version> versions = byBucket.getOrDefault(bucket, List.of());
 			if (listed.size() + versions.size() <= this.maxKeys) {
 				complete.add(bucket);
@@ -123,8 +126,9 @@ final class AntiEntropy {
 	 * @return whether the peer left differing buckets out (another round should follow at once)
 	 */
 	boolean onVersions(Edge from, Versions answer) {
-		if (!this.rounds.remove(from.nodeId(), answer.correlation())) {
-			return false; // late, or not asked for
+		Round round = this.rounds.get(from.nodeId());
+		if (round == null || round.correlation() != answer.correlation() || !this.rounds.remove(from.nodeId(), round)) {
+			return false; // replaced by a later round, or not asked for
 		}
 		Set<Integer> buckets = new HashSet<>(answer.buckets());
 		if (answer.partialBucket() >= 0) {
@@ -157,7 +161,14 @@ final class AntiEntropy {
 			sent(this.links.send(from, EnvelopeKind.STORAGE_REPL_WANT, ReplicationMessages.want(keys)));
 		}
 		this.stats.round();
-		return answer.more();
+		if (!answer.more()) {
+			this.cursors.remove(from.nodeId());
+			return false;
+		}
+		int last = (answer.partialBucket() >= 0) ? answer.partialBucket()
+				: answer.buckets().isEmpty() ? -1 : answer.buckets().get(answer.buckets().size() - 1);
+		this.cursors.put(from.nodeId(), (last + 1) % Digests.BUCKETS);
+		return true;
 	}
 
 	/** A peer wants rows: send those this node has. */
@@ -168,6 +179,7 @@ final class AntiEntropy {
 	/** Forgets the round with a peer that is gone. */
 	void forget(UUID peer) {
 		this.rounds.remove(peer);
+		this.cursors.remove(peer);
 	}
 
 	/** @return whether the peer's answer covers this key: its bucket listed in full, or up to it */
@@ -199,6 +211,9 @@ final class AntiEntropy {
 			chunks.add(keys.subList(from, Math.min(keys.size(), from + this.maxKeys)));
 		}
 		return chunks;
+	}
+
+	private record Round(long correlation, long started) {
 	}
 
 	private void sent(long bytes) {

@@ -31,8 +31,8 @@ final class ReplicationMessages {
 	record Writes(Purpose purpose, List<StorageEntry> entries) {
 	}
 
-	/** A peer's digests. */
-	record Digest(long correlation, long[] sums) {
+	/** A peer's digests, and the bucket the answer should list from. */
+	record Digest(long correlation, int fromBucket, long[] sums) {
 	}
 
 	/**
@@ -94,9 +94,10 @@ final class ReplicationMessages {
 		});
 	}
 
-	static byte[] digest(long correlation, long[] sums) {
+	static byte[] digest(long correlation, int fromBucket, long[] sums) {
 		return encode(out -> {
 			out.writeLong(correlation);
+			out.writeShort(fromBucket);
 			out.writeShort(sums.length);
 			for (long sum : sums) {
 				out.writeLong(sum);
@@ -191,6 +192,7 @@ final class ReplicationMessages {
 	static Digest readDigest(byte[] payload) {
 		PayloadReader in = reader(payload);
 		long correlation = in.i64();
+		int from = bucket(in.u16());
 		int buckets = in.u16();
 		if (buckets != Digests.BUCKETS) {
 			throw new StorageProtocolException(buckets + " buckets, not " + Digests.BUCKETS);
@@ -200,7 +202,7 @@ final class ReplicationMessages {
 			sums[i] = in.i64();
 		}
 		in.end();
-		return new Digest(correlation, sums);
+		return new Digest(correlation, from, sums);
 	}
 
 	Versions readVersions(byte[] payload) {

@@ -89,7 +89,7 @@ final class Replicator implements EnvelopeHandler, NodeListener, AutoCloseable {
 		this.links = new ReplicationLinks(node, replication.maxKeysPerMessage());
 		this.push = new PushQueue(this.links, this.stats, replication.pushQueueCapacity(),
 				replication.maxKeysPerMessage(), this::requestRounds, node.name());
-		this.antiEntropy = new AntiEntropy(store, this.links, this.stats, clock, timer, settings.fetchTimeout(),
+		this.antiEntropy = new AntiEntropy(store, this.links, this.stats, clock, settings.fetchTimeout(),
 				replication.maxKeysPerMessage());
 		this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(settings.requestQueueCapacity()),
