@@ -1,8 +1,11 @@
 package io.chaski.storage;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,7 +35,8 @@ import io.chaski.wire.EnvelopeKind;
  * order of arrival), refuses writes stamped too far in the future, and runs {@link AntiEntropy} rounds when a
  * link to a replicating peer opens and periodically. Peer messages are handed from the I/O threads to one worker
  * (the file has one writer anyway) through a bounded queue; a full queue drops the message (counted), and
- * anti-entropy repairs what it carried.
+ * anti-entropy repairs what it carried. Writes that arrive while the worker is busy wait in their own bounded
+ * queue and are applied together, in one transaction: under load the batches grow instead of the backlog.
  */
 final class Replicator implements EnvelopeHandler, NodeListener, AutoCloseable {
 
@@ -64,6 +68,11 @@ final class Replicator implements EnvelopeHandler, NodeListener, AutoCloseable {
 
 	private final AtomicBoolean roundsRequested = new AtomicBoolean();
 
+	/** Writes from peers waiting for the worker, applied together. */
+	private final BlockingQueue<Incoming> incoming;
+
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
 	private volatile boolean closed;
 
 	/**
@@ -91,6 +100,7 @@ final class Replicator implements EnvelopeHandler, NodeListener, AutoCloseable {
 				replication.maxKeysPerMessage(), this::requestRounds, node.name());
 		this.antiEntropy = new AntiEntropy(store, this.links, this.stats, clock, settings.fetchTimeout(),
 				replication.maxKeysPerMessage());
+		this.incoming = new ArrayBlockingQueue<>(settings.requestQueueCapacity());
 		this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(settings.requestQueueCapacity()),
 				IoThreads.factory("chaski-storage-replication-" + node.name() + "-"), new ThreadPoolExecutor.AbortPolicy());
@@ -154,6 +164,17 @@ final class Replicator implements EnvelopeHandler, NodeListener, AutoCloseable {
 
 	@Override
 	public void handle(Edge from, Envelope envelope) {
+		if (envelope.kind() == EnvelopeKind.STORAGE_REPL_WRITES) {
+			if (!this.incoming.offer(new Incoming(from, envelope))) {
+				this.storageStats.rejected();
+				this.warnings.warn("replication queue", "Storage replication of node {} drops writes from {}: {} "
+						+ "messages wait", this.node.name(), from, this.incoming.size());
+			}
+			else if (this.drainScheduled.compareAndSet(false, true) && !submit(this::applyIncoming, "writes")) {
+				this.drainScheduled.set(false);
+			}
+			return;
+		}
 		if (!submit(() -> process(from, envelope), envelope.kind().name())) {
 			this.storageStats.rejected();
 		}
@@ -180,7 +201,6 @@ final class Replicator implements EnvelopeHandler, NodeListener, AutoCloseable {
 		byte[] payload = envelope.payload();
 		try {
 			switch (envelope.kind()) {
-				case STORAGE_REPL_WRITES -> apply(from, this.messages.readWrites(payload), payload.length);
 				case STORAGE_REPL_DIGEST -> {
 					this.stats.antiEntropyBytes(payload.length);
 					this.antiEntropy.onDigest(from, ReplicationMessages.readDigest(payload));
@@ -210,35 +230,99 @@ final class Replicator implements EnvelopeHandler, NodeListener, AutoCloseable {
 		}
 	}
 
-	/** Applies a peer's writes by last writer wins; pushed news goes on to the other peers. */
-	private void apply(Edge from, Writes writes, int bytes) {
-		boolean pushed = writes.purpose() == Purpose.PUSH;
-		if (!pushed) {
-			this.stats.antiEntropyBytes(bytes);
-		}
-		List<StorageEntry> accepted = new ArrayList<>(writes.entries().size());
-		for (StorageEntry entry : writes.entries()) {
-			if (this.clock.witness(entry.hlc())) {
-				accepted.add(entry);
+	/**
+	 * Applies every waiting batch of writes in one transaction, by last writer wins; pushed news goes on to the
+	 * other peers.
+	 */
+	private void applyIncoming() {
+		this.drainScheduled.set(false);
+		List<Incoming> batches = new ArrayList<>();
+		this.incoming.drainTo(batches);
+		Map<StorageEntry, Incoming> sources = new IdentityHashMap<>();
+		List<StorageEntry> accepted = new ArrayList<>();
+		for (Incoming batch : batches) {
+			Writes writes = read(batch);
+			if (writes == null) {
+				continue;
 			}
-			else {
-				this.stats.countRefused();
-				this.warnings.warn("replication future", "Storage replication of node {} refuses key '{}' from {}: "
-						+ "stamped {} ms ahead of this clock (chaski.storage.replication.max-clock-skew)",
-						this.node.name(), LogSafe.of(entry.key()), from,
-						HybridClock.physicalMillis(entry.hlc()) - this.clock.wallMillis());
+			for (StorageEntry entry : writes.entries()) {
+				if (accept(batch.from(), entry)) {
+					accepted.add(entry);
+					sources.put(entry, batch);
+				}
 			}
 		}
 		List<StorageEntry> news = this.store.writeAll(accepted);
 		this.stats.applied(news.size());
 		this.stats.stale(accepted.size() - news.size());
-		if (pushed) {
-			long now = this.clock.wallMillis();
-			for (StorageEntry entry : news) {
+		long now = this.clock.wallMillis();
+		for (StorageEntry entry : news) {
+			Incoming source = sources.get(entry);
+			if (source.pushed()) {
 				this.stats.lag(now - HybridClock.physicalMillis(entry.hlc()));
-				this.push.offer(entry, from.nodeId());
+				this.push.offer(entry, source.from().nodeId());
 			}
 		}
+	}
+
+	/** @return the writes of a message, or {@code null} if malformed (dropped and counted) */
+	private Writes read(Incoming batch) {
+		byte[] payload = batch.envelope().payload();
+		try {
+			Writes writes = this.messages.readWrites(payload);
+			batch.pushed = writes.purpose() == Purpose.PUSH;
+			if (!batch.pushed) {
+				this.stats.antiEntropyBytes(payload.length);
+			}
+			return writes;
+		}
+		catch (StorageProtocolException ex) {
+			this.storageStats.rejected();
+			this.warnings.warn("replication malformed", "Storage replication of node {} drops a {} from {}: {}",
+					this.node.name(), EnvelopeKind.STORAGE_REPL_WRITES, batch.from(), LogSafe.of(ex.getMessage()));
+			return null;
+		}
+	}
+
+	/** @return whether a peer's write is stamped within the allowed skew (else refused, counted) */
+	private boolean accept(Edge from, StorageEntry entry) {
+		if (this.clock.witness(entry.hlc())) {
+			return true;
+		}
+		this.stats.countRefused();
+		this.warnings.warn("replication future", "Storage replication of node {} refuses key '{}' from {}: "
+				+ "stamped {} ms ahead of this clock (chaski.storage.replication.max-clock-skew)", this.node.name(),
+				LogSafe.of(entry.key()), from, HybridClock.physicalMillis(entry.hlc()) - this.clock.wallMillis());
+		return false;
+	}
+
+	/** A message of writes waiting for the worker. */
+	private static final class Incoming {
+
+		private final Edge from;
+
+		private final Envelope envelope;
+
+		/** Set by the worker when it reads the message. */
+		private boolean pushed;
+
+		Incoming(Edge from, Envelope envelope) {
+			this.from = from;
+			this.envelope = envelope;
+		}
+
+		Edge from() {
+			return this.from;
+		}
+
+		Envelope envelope() {
+			return this.envelope;
+		}
+
+		boolean pushed() {
+			return this.pushed;
+		}
+
 	}
 
 	/** Stops pushing and answering, and leaves the replication topic. */
