@@ -169,7 +169,7 @@ final class EntryStore implements AutoCloseable {
 	 * @return the row if it holds a value that has not expired; an expired row is deleted on the way
 	 */
 	Optional<StorageEntry> findLive(String key, long now) {
-		Optional<StorageEntry> entry = this.repository.findById(key);
+		Optional<StorageEntry> entry = this.repository.findEntry(key);
 		if (entry.isPresent() && entry.get().expiredAt(now)) {
 			this.repository.deleteIfExpired(key, now);
 			return Optional.empty();
@@ -205,7 +205,7 @@ final class EntryStore implements AutoCloseable {
 	 */
 	Optional<StorageEntry> take(String key, long now, StorageEntry tombstone) {
 		return this.transactions.execute(status -> {
-			Optional<StorageEntry> entry = this.repository.findById(key).filter(row -> !row.deleted());
+			Optional<StorageEntry> entry = this.repository.findEntry(key).filter(row -> !row.deleted());
 			if (entry.isPresent()) {
 				remove(key, tombstone);
 			}
@@ -221,7 +221,7 @@ final class EntryStore implements AutoCloseable {
 	 */
 	boolean delete(String key, StorageEntry tombstone) {
 		return Boolean.TRUE.equals(this.transactions.execute(status -> {
-			boolean held = this.repository.findById(key).filter(row -> !row.deleted()).isPresent();
+			boolean held = this.repository.findEntry(key).filter(row -> !row.deleted()).isPresent();
 			remove(key, tombstone);
 			return held;
 		}));
@@ -250,7 +250,7 @@ final class EntryStore implements AutoCloseable {
 	 * @return the rows of those that exist, tombstones included
 	 */
 	List<StorageEntry> findAll(List<String> keys) {
-		return this.repository.findAllById(keys);
+		return keys.isEmpty() ? List.of() : this.repository.findEntries(keys);
 	}
 
 	/** @return the size of the database file and its write-ahead log, in bytes */

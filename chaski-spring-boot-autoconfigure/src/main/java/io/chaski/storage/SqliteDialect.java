@@ -16,7 +16,7 @@ import org.springframework.data.relational.core.sql.LockOptions;
 /**
  * The Spring Data JDBC dialect for SQLite, which Spring Data does not ship: {@code LIMIT}/{@code OFFSET} instead
  * of ANSI's {@code FETCH FIRST}, no row locks (SQLite locks the whole database), no array columns, and
- * timestamps read back from the epoch milliseconds SQLite stores, booleans from the 0/1 integers it stores.
+ * timestamps read back from the epoch milliseconds SQLite stores.
  */
 public class SqliteDialect extends AnsiDialect implements JdbcDialect {
 
@@ -84,7 +84,6 @@ public class SqliteDialect extends AnsiDialect implements JdbcDialect {
 	public Collection<Object> getConverters() {
 		Collection<Object> converters = new ArrayList<>(super.getConverters());
 		converters.add(EpochMillisToInstant.INSTANCE);
-		converters.add(IntegerToBoolean.INSTANCE);
 		return converters;
 	}
 
@@ -97,19 +96,6 @@ public class SqliteDialect extends AnsiDialect implements JdbcDialect {
 		@Override
 		public Instant convert(Long source) {
 			return Instant.ofEpochMilli(source);
-		}
-
-	}
-
-	/** SQLite has no boolean type: it stores 0 and 1 and hands them back as integers. */
-	@ReadingConverter
-	enum IntegerToBoolean implements Converter<Integer, Boolean> {
-
-		INSTANCE;
-
-		@Override
-		public Boolean convert(Integer source) {
-			return source != 0;
 		}
 
 	}

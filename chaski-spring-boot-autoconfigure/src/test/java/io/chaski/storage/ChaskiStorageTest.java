@@ -230,12 +230,12 @@ class ChaskiStorageTest {
 		}
 		ChaskiStorage migrated = open(StorageSettings.of(old));
 		assertThat(migrated.get("kept", String.class)).contains("old");
-		StorageEntry row = migrated.store().rows().findById("kept").orElseThrow();
+		StorageEntry row = migrated.store().rows().findEntry("kept").orElseThrow();
 		assertThat(row.hlc()).as("older than any write").isZero();
 		assertThat(row.origin()).isEqualTo(StorageEntry.NO_ORIGIN);
 		migrated.put("kept", "new");
 		assertThat(migrated.get("kept", String.class)).contains("new");
-		assertThat(migrated.store().rows().findById("kept").orElseThrow().hlc()).isPositive();
+		assertThat(migrated.store().rows().findEntry("kept").orElseThrow().hlc()).isPositive();
 	}
 
 	@Test

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -73,9 +72,8 @@ class StorageReplicationTest {
 	private static List<String> dump(ChaskiStorage storage) {
 		return storage.store()
 			.rows()
-			.findAll()
+			.findEveryEntry()
 			.stream()
-			.sorted(Comparator.comparing(StorageEntry::key))
 			.map(row -> row.key() + " " + row.hlc() + " " + row.origin() + " " + row.deleted() + " " + row.expiresAt()
 					+ " " + row.contentType() + " " + Base64.getEncoder().encodeToString(row.value()))
 			.toList();
