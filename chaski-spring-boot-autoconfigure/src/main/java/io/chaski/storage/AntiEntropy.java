@@ -217,7 +217,7 @@ final class AntiEntropy {
 	}
 
 	private void sent(long bytes) {
-		this.stats.antiEntropyBytes((int) Math.min(Integer.MAX_VALUE, bytes));
+		this.stats.antiEntropyBytes(bytes);
 	}
 
 }

@@ -28,7 +28,10 @@ import io.chaski.wire.PayloadCodecException;
  * at most one claimer gets it. Values go through the node's {@link PayloadCodec} ({@code byte[]} and
  * {@code String} as they are, objects as JSON by default).
  * <p>
- * Expired keys are invisible at once, deleted when read and by a periodic sweep. Thread-safe.
+ * Expired keys are invisible at once, deleted when read and by a periodic sweep. With replication on
+ * ({@link ReplicationSettings}), every write reaches the other replicating members and theirs come here; each key
+ * keeps the last write on a hybrid logical clock, and deletes are tombstones kept for a grace period
+ * (docs/storage.md, "Replication"). Thread-safe.
  */
 public final class ChaskiStorage implements AutoCloseable {
 

@@ -60,7 +60,7 @@ public final class ReplicationStats {
 		this.rounds.increment();
 	}
 
-	void antiEntropyBytes(int bytes) {
+	void antiEntropyBytes(long bytes) {
 		this.antiEntropyBytes.add(bytes);
 	}
 
