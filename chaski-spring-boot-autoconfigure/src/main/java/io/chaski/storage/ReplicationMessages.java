@@ -178,8 +178,9 @@ final class ReplicationMessages {
 			String origin = origin(in);
 			boolean deleted = flag(in);
 			long expiresAt = in.i64();
-			if (expiresAt < 0) {
-				throw new StorageProtocolException("negative expiry " + expiresAt);
+			if (expiresAt < 0 || (deleted && expiresAt == 0)) {
+				// a tombstone that never expires would never be purged
+				throw new StorageProtocolException("expiry " + expiresAt + (deleted ? " of a tombstone" : ""));
 			}
 			String type = string(in, StorageMessages.MAX_CONTENT_TYPE_BYTES);
 			byte[] value = in.bytes(in.i32(), deleted ? 0 : this.maxValueBytes);

@@ -71,11 +71,13 @@ class ReplicationMessagesTest {
 		assertThatThrownBy(() -> this.messages.readWrites(manyKeys)).hasMessageContaining("keys in one message");
 		byte[] fiveWants = ReplicationMessages.want(List.of("a", "b", "c", "d", "e"));
 		assertThatThrownBy(() -> this.messages.readWant(fiveWants)).isInstanceOf(StorageProtocolException.class);
-		// a key over the limit, a value over the limit, a tombstone with a value
+		// a key over the limit, a value over the limit, a tombstone with a value or without an expiry, a negative expiry
 		StorageEntry longKey = new StorageEntry("k".repeat(17), new byte[0], null, 0, 1, this.origin, false);
 		StorageEntry bigValue = new StorageEntry("k", new byte[65], null, 0, 1, this.origin, false);
-		StorageEntry heavyTombstone = new StorageEntry("k", new byte[1], null, 0, 1, this.origin, true);
-		for (StorageEntry entry : List.of(longKey, bigValue, heavyTombstone)) {
+		StorageEntry heavyTombstone = new StorageEntry("k", new byte[1], null, 5, 1, this.origin, true);
+		StorageEntry everlastingTombstone = new StorageEntry("k", new byte[0], null, 0, 1, this.origin, true);
+		StorageEntry negativeExpiry = new StorageEntry("k", new byte[0], null, -1, 1, this.origin, false);
+		for (StorageEntry entry : List.of(longKey, bigValue, heavyTombstone, everlastingTombstone, negativeExpiry)) {
 			byte[] payload = ReplicationMessages.writes(Purpose.PUSH, List.of(entry));
 			assertThatThrownBy(() -> this.messages.readWrites(payload)).isInstanceOf(StorageProtocolException.class);
 		}

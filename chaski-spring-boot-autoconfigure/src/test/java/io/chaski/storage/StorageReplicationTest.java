@@ -247,7 +247,7 @@ class StorageReplicationTest {
 	}
 
 	@Test
-	void aWriteStampedFarInTheFutureByARawPeerIsRefusedAndMalformedOnesAreDropped() {
+	void aRawPeersWritesAreAppliedByLastWriterWinsAndFarFutureOrMalformedOnesRefused() {
 		ChaskiNode a = this.nodes.start("a");
 		ChaskiStorage sa = open(a);
 		long now = System.currentTimeMillis();
@@ -264,10 +264,16 @@ class StorageReplicationTest {
 			assertThat(sa.get("future", byte[].class)).isEmpty();
 			assertThat(sa.get("fine", byte[].class)).hasValueSatisfying(value -> assertThat(value).containsExactly(2));
 
+			// the same write again, then an older one arriving last: both stale, the newest value stays
+			StorageEntry older = new StorageEntry("fine", new byte[] { 9 }, null, 0, fine.hlc() - 1, origin, false);
+			peer.send(writes(peer, ReplicationMessages.writes(Purpose.PUSH, List.of(fine, older))));
+			await().atMost(TestNodes.SETTLE).until(() -> sa.stats().replication().stale() == 2);
+			assertThat(sa.get("fine", byte[].class)).hasValueSatisfying(value -> assertThat(value).containsExactly(2));
+
 			// a tombstone that carries a value, and a truncated message: refused, counted, connection kept
 			byte[] tombstoneWithValue = ReplicationMessages.writes(Purpose.PUSH,
-					List.of(new StorageEntry("gone", new byte[] { 3 }, null, 0, now << HybridClock.LOGICAL_BITS, origin,
-							true)));
+					List.of(new StorageEntry("gone", new byte[] { 3 }, null, now + 60_000, now << HybridClock.LOGICAL_BITS,
+							origin, true)));
 			byte[] valid = ReplicationMessages.writes(Purpose.PUSH, List.of(fine));
 			peer.send(writes(peer, tombstoneWithValue), writes(peer, Arrays.copyOf(valid, valid.length - 1)));
 			await().atMost(TestNodes.SETTLE).until(() -> sa.stats().requestsRejected() == 2);
