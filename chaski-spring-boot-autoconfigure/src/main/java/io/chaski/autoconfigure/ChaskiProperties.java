@@ -26,6 +26,7 @@ import io.chaski.node.OverflowPolicy;
 import io.chaski.node.PeerAddress;
 import io.chaski.remote.RemoteSettings;
 import io.chaski.security.ClusterSecret;
+import io.chaski.storage.ReplicationSettings;
 import io.chaski.storage.StorageSettings;
 import io.chaski.streamer.DeliveryPolicy;
 import io.chaski.streamer.StreamerSettings;
@@ -444,12 +445,13 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * claimers at once.
 	 * @param requestQueueCapacity Most peer storage requests queued for the storage threads; more are dropped and
 	 * counted (the asker times out).
+	 * @param replication Replication of the keys between the replicating members.
 	 */
 	public record Storage(@DefaultValue("false") boolean enabled, Path path, @DefaultValue("1h") Duration defaultTtl,
 			@DefaultValue("2s") Duration fetchTimeout, @DefaultValue("5s") Duration busyTimeout,
 			@DefaultValue("1m") Duration purgeInterval, @DefaultValue("512") @Min(1) int maxKeyLength,
 			@DefaultValue("1MB") DataSize maxValueSize, @DefaultValue("1024") @Min(1) int maxPendingRequests,
-			@DefaultValue("1024") @Min(1) int requestQueueCapacity) {
+			@DefaultValue("1024") @Min(1) int requestQueueCapacity, @DefaultValue Replication replication) {
 
 		/** Validates the components; invalid values fail startup naming the property. */
 		public Storage {
@@ -468,7 +470,44 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 					: Path.of("chaski-data", nodeName.replaceAll("[^A-Za-z0-9._-]", "_") + ".db");
 			return new StorageSettings(file, this.defaultTtl, this.fetchTimeout, this.busyTimeout, this.purgeInterval,
 					this.maxKeyLength, (int) this.maxValueSize.toBytes(), this.maxPendingRequests,
-					this.requestQueueCapacity);
+					this.requestQueueCapacity, this.replication.settings());
+		}
+
+	}
+
+	/**
+	 * Replication of the storage between the members that enable it: last writer wins on a hybrid logical clock,
+	 * deletes as tombstones, digest anti-entropy.
+	 *
+	 * @param enabled Whether this node's storage replicates with the other replicating members (every write reaches
+	 * them, theirs come here).
+	 * @param tombstoneTtl How long a deleted key is remembered so that an older write cannot bring it back; a node
+	 * away for longer may bring deleted keys back.
+	 * @param antiEntropyInterval Time between digest comparisons with each replicating peer (one also runs when a
+	 * link to one opens).
+	 * @param maxClockSkew How far ahead of this node's clock a peer's write may be stamped; later ones are refused
+	 * (counted) until the clock has caught up.
+	 * @param maxKeysPerMessage Most keys in one replication message (writes, versions, wants).
+	 * @param pushQueueCapacity Writes waiting to be pushed to the replicating peers; when full, further writes wait
+	 * for anti-entropy (counted).
+	 */
+	public record Replication(@DefaultValue("false") boolean enabled, @DefaultValue("24h") Duration tombstoneTtl,
+			@DefaultValue("30s") Duration antiEntropyInterval, @DefaultValue("1m") Duration maxClockSkew,
+			@DefaultValue("1024") @Min(1) @Max(65535) int maxKeysPerMessage,
+			@DefaultValue("10000") @Min(1) int pushQueueCapacity) {
+
+		/** Validates the components; invalid values fail startup naming the property. */
+		public Replication {
+			PropertyChecks.positive(tombstoneTtl, "chaski.storage.replication.tombstone-ttl");
+			PropertyChecks.require(antiEntropyInterval.toMillis() >= 1,
+					"chaski.storage.replication.anti-entropy-interval", "must be at least 1ms");
+			PropertyChecks.require(!maxClockSkew.isNegative(), "chaski.storage.replication.max-clock-skew",
+					"must not be negative");
+		}
+
+		ReplicationSettings settings() {
+			return new ReplicationSettings(this.enabled, this.tombstoneTtl, this.antiEntropyInterval,
+					this.maxClockSkew, this.maxKeysPerMessage, this.pushQueueCapacity);
 		}
 
 	}

@@ -4,10 +4,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import io.chaski.storage.ChaskiStorage;
+import io.chaski.storage.ReplicationStats;
 
 /**
  * Health of the node's storage ({@code chaskiStorage}): UP while its SQLite file answers a query. Details: the
- * file, its size with the write-ahead log, keys and requests in flight.
+ * file, its size with the write-ahead log, keys and requests in flight, and when replicating the replication lag
+ * of recent writes from peers (p50 and p99, milliseconds; -1 before any) and the tombstones kept.
  */
 public class ChaskiStorageHealthIndicator implements HealthIndicator {
 
@@ -23,12 +25,18 @@ public class ChaskiStorageHealthIndicator implements HealthIndicator {
 		if (!this.storage.isReachable()) {
 			return Health.down().withDetail("file", this.storage.file().toString()).build();
 		}
-		return Health.up()
+		Health.Builder health = Health.up()
 			.withDetail("file", this.storage.file().toString())
 			.withDetail("fileBytes", this.storage.fileBytes())
 			.withDetail("keys", this.storage.size())
-			.withDetail("pendingRequests", this.storage.pendingRequests())
-			.build();
+			.withDetail("pendingRequests", this.storage.pendingRequests());
+		if (this.storage.isReplicating()) {
+			ReplicationStats replication = this.storage.stats().replication();
+			health.withDetail("replicationLagP50Millis", replication.lagMillis(50))
+				.withDetail("replicationLagP99Millis", replication.lagMillis(99))
+				.withDetail("tombstones", this.storage.tombstones());
+		}
+		return health.build();
 	}
 
 }

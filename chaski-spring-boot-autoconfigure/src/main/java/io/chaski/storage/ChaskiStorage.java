@@ -28,7 +28,10 @@ import io.chaski.wire.PayloadCodecException;
  * at most one claimer gets it. Values go through the node's {@link PayloadCodec} ({@code byte[]} and
  * {@code String} as they are, objects as JSON by default).
  * <p>
- * Expired keys are invisible at once, deleted when read and by a periodic sweep. Thread-safe.
+ * Expired keys are invisible at once, deleted when read and by a periodic sweep. With replication on
+ * ({@link ReplicationSettings}), every write reaches the other replicating members and theirs come here; each key
+ * keeps the last write on a hybrid logical clock, and deletes are tombstones kept for a grace period
+ * (docs/storage.md, "Replication"). Thread-safe.
  */
 public final class ChaskiStorage implements AutoCloseable {
 
@@ -48,16 +51,29 @@ public final class ChaskiStorage implements AutoCloseable {
 
 	private final StoragePeers peers;
 
+	private final HybridClock hlc;
+
+	private final String origin;
+
+	/** Pushes and merges writes; {@code null} when replication is off. */
+	private final Replicator replicator;
+
 	private ChaskiStorage(ChaskiNode node, StorageSettings settings, PayloadCodec codec, Clock clock) {
 		this.settings = settings;
 		this.codec = codec;
 		this.clock = clock;
 		this.store = new EntryStore(settings.file(), settings.busyTimeout());
+		this.hlc = new HybridClock(clock, settings.replication().maxClockSkew());
+		this.hlc.resumeAfter(this.store.rows().maxHlc());
+		this.origin = node.id().toString();
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
 				IoThreads.factory("chaski-storage-timer-" + node.name() + "-"));
 		executor.setRemoveOnCancelPolicy(true);
 		this.timer = executor;
-		this.peers = new StoragePeers(node, this.store, settings, this.stats, clock, this.timer, this::keep);
+		this.peers = new StoragePeers(node, this.store, settings, this.stats, clock, this.timer, this::keep,
+				this::takeEntry);
+		this.replicator = settings.replication().enabled()
+				? new Replicator(node, this.store, settings, this.hlc, this.stats, this.timer) : null;
 		long sweep = settings.purgeInterval().toMillis();
 		if (sweep > 0) {
 			this.timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -123,9 +139,29 @@ public final class ChaskiStorage implements AutoCloseable {
 		return (millis > Long.MAX_VALUE - now) ? Long.MAX_VALUE : now + millis;
 	}
 
+	/** Stamps a value as a new write of this node, stores it and pushes it to the replicating peers. */
 	private void write(StorageEntry entry) {
-		this.store.rows().upsert(entry.key(), entry.value(), entry.contentType(), entry.expiresAt());
+		StorageEntry stamped = entry.stamped(this.hlc.now(), this.origin);
+		this.store.write(stamped);
 		this.stats.count(Operation.PUT);
+		if (this.replicator != null) {
+			this.replicator.written(stamped);
+		}
+	}
+
+	/** @return a tombstone for the key when replicating (a delete must reach the peers), else {@code null} */
+	private StorageEntry tombstone(String key) {
+		if (this.replicator == null) {
+			return null;
+		}
+		long purgeAt = this.clock.millis() + this.settings.replication().tombstoneTtl().toMillis();
+		return StorageEntry.tombstone(key, purgeAt, this.hlc.now(), this.origin);
+	}
+
+	private void removed(StorageEntry tombstone) {
+		if (tombstone != null) {
+			this.replicator.written(tombstone);
+		}
 	}
 
 	/**
@@ -153,7 +189,17 @@ public final class ChaskiStorage implements AutoCloseable {
 	public <T> Optional<T> take(String key, Class<T> type) {
 		checkKey(key);
 		this.stats.count(Operation.TAKE);
-		return this.store.take(key, this.clock.millis()).map(entry -> decode(entry, type));
+		return takeEntry(key).map(entry -> decode(entry, type));
+	}
+
+	/** Takes a row (for {@link #take}, {@link #claim} and peers' claims), leaving a tombstone when replicating. */
+	private Optional<StorageEntry> takeEntry(String key) {
+		StorageEntry tombstone = tombstone(key);
+		Optional<StorageEntry> taken = this.store.take(key, this.clock.millis(), tombstone);
+		if (taken.isPresent()) {
+			removed(tombstone);
+		}
+		return taken;
 	}
 
 	/**
@@ -163,7 +209,11 @@ public final class ChaskiStorage implements AutoCloseable {
 	public boolean delete(String key) {
 		checkKey(key);
 		this.stats.count(Operation.DELETE);
-		return this.store.rows().deleteKey(key) > 0;
+		StorageEntry tombstone = tombstone(key);
+		boolean held = this.store.delete(key, tombstone);
+		// a replicating node sends the delete even for a key it does not hold: a peer may hold it
+		removed(tombstone);
+		return held;
 	}
 
 	/**
@@ -186,10 +236,17 @@ public final class ChaskiStorage implements AutoCloseable {
 		return this.store.rows().findLiveKeys(prefix, this.clock.millis());
 	}
 
-	/** Deletes every key of this node. */
+	/** Deletes every key of this node (and, when replicating, of every replicating member). */
 	public void clear() {
 		this.stats.count(Operation.CLEAR);
-		this.store.rows().deleteAll();
+		if (this.replicator == null) {
+			this.store.rows().deleteAll();
+			return;
+		}
+		List<StorageEntry> tombstones = this.store.rows().findLiveKeys("", this.clock.millis()).stream()
+			.map(this::tombstone)
+			.toList();
+		this.replicator.written(this.store.writeAll(tombstones));
 	}
 
 	// ------------------------------------------------------------------ peers
@@ -212,7 +269,10 @@ public final class ChaskiStorage implements AutoCloseable {
 		}
 		return this.peers.fetch(key).thenApply(found -> {
 			this.stats.fetched(found.isPresent() ? Outcome.PEER : Outcome.MISS);
-			found.ifPresent(this::keep);
+			if (this.replicator == null) {
+				// a replicating node gets the key by replication, with the version that wins, not as a new write
+				found.ifPresent(this::keep);
+			}
 			return found.map(entry -> decode(entry, type));
 		});
 	}
@@ -229,7 +289,7 @@ public final class ChaskiStorage implements AutoCloseable {
 	 */
 	public <T> CompletableFuture<Optional<T>> claim(String key, Class<T> type) {
 		checkKey(key);
-		Optional<StorageEntry> local = this.store.take(key, this.clock.millis());
+		Optional<StorageEntry> local = takeEntry(key);
 		if (local.isPresent()) {
 			this.stats.claimed(Outcome.LOCAL);
 			return CompletableFuture.completedFuture(local.map(entry -> decode(entry, type)));
@@ -240,6 +300,7 @@ public final class ChaskiStorage implements AutoCloseable {
 		});
 	}
 
+	/** Keeps a value fetched or claimed from a peer as a write of this node. */
 	private void keep(StorageEntry entry) {
 		write(entry);
 	}
@@ -290,6 +351,23 @@ public final class ChaskiStorage implements AutoCloseable {
 		return this.peers.pendingRequests();
 	}
 
+	/** @return whether this storage replicates with the other replicating members */
+	public boolean isReplicating() {
+		return this.replicator != null;
+	}
+
+	/** @return tombstones of deleted keys kept for replication */
+	public long tombstones() {
+		return this.store.rows().countTombstones();
+	}
+
+	/** Starts an anti-entropy round with every replicating peer now, besides the periodic ones. */
+	public void synchronize() {
+		if (this.replicator != null) {
+			this.replicator.roundsWithAll();
+		}
+	}
+
 	/** @return the file's store, for tests in this package */
 	EntryStore store() {
 		return this.store;
@@ -309,6 +387,9 @@ public final class ChaskiStorage implements AutoCloseable {
 	@Override
 	public void close() {
 		this.timer.shutdownNow();
+		if (this.replicator != null) {
+			this.replicator.close();
+		}
 		this.peers.close();
 		this.store.close();
 	}

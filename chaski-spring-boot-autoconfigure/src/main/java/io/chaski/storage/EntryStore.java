@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -27,6 +30,7 @@ import org.springframework.data.jdbc.repository.support.JdbcRepositoryFactory;
 import org.springframework.data.relational.RelationalManagedTypes;
 import org.springframework.data.relational.core.mapping.DefaultNamingStrategy;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,6 +46,21 @@ final class EntryStore implements AutoCloseable {
 	private static final String SCHEMA = "CREATE TABLE IF NOT EXISTS chaski_entry (entry_key TEXT NOT NULL PRIMARY KEY, "
 			+ "entry_value BLOB NOT NULL, content_type TEXT, expires_at INTEGER NOT NULL DEFAULT 0)";
 
+	/**
+	 * Columns added since the first schema, with their definitions: a file of an earlier version gets them on open
+	 * (its rows keep their data and count as older than any write: timestamp 0, the nil origin).
+	 */
+	private static final Map<String, String> ADDED_COLUMNS = new LinkedHashMap<>();
+
+	static {
+		ADDED_COLUMNS.put("hlc", "INTEGER NOT NULL DEFAULT 0");
+		ADDED_COLUMNS.put("origin", "TEXT NOT NULL DEFAULT '" + StorageEntry.NO_ORIGIN + "'");
+		ADDED_COLUMNS.put("deleted", "INTEGER NOT NULL DEFAULT 0");
+	}
+
+	private static final String VERSIONS = "SELECT entry_key, hlc, origin FROM chaski_entry "
+			+ "WHERE expires_at = 0 OR expires_at > ?";
+
 	private static final String EXPIRY_INDEX = "CREATE INDEX IF NOT EXISTS chaski_entry_expiry "
 			+ "ON chaski_entry (expires_at) WHERE expires_at <> 0";
 
@@ -53,13 +72,17 @@ final class EntryStore implements AutoCloseable {
 
 	private final TransactionTemplate transactions;
 
+	private final JdbcTemplate jdbc;
+
 	EntryStore(Path file, Duration busyTimeout) {
 		this.file = file.toAbsolutePath();
 		this.dataSource = open(this.file, busyTimeout);
 		try {
 			JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
 			jdbc.execute(SCHEMA);
+			migrate(jdbc);
 			jdbc.execute(EXPIRY_INDEX);
+			this.jdbc = jdbc;
 			this.repository = repository(new NamedParameterJdbcTemplate(jdbc));
 			this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 		}
@@ -67,6 +90,15 @@ final class EntryStore implements AutoCloseable {
 			this.dataSource.close();
 			throw new ChaskiStorageException("Cannot open storage file " + this.file + ": " + rootMessage(ex), ex);
 		}
+	}
+
+	private static void migrate(JdbcTemplate jdbc) {
+		List<String> present = jdbc.queryForList("SELECT name FROM pragma_table_info('chaski_entry')", String.class);
+		ADDED_COLUMNS.forEach((name, definition) -> {
+			if (!present.contains(name)) {
+				jdbc.execute("ALTER TABLE chaski_entry ADD COLUMN " + name + " " + definition);
+			}
+		});
 	}
 
 	private static HikariDataSource open(Path file, Duration busyTimeout) {
@@ -134,31 +166,91 @@ final class EntryStore implements AutoCloseable {
 	/**
 	 * @param key a key
 	 * @param now epoch milliseconds
-	 * @return the row if it exists and has not expired; an expired row is deleted on the way
+	 * @return the row if it holds a value that has not expired; an expired row is deleted on the way
 	 */
 	Optional<StorageEntry> findLive(String key, long now) {
-		Optional<StorageEntry> entry = this.repository.findById(key);
+		Optional<StorageEntry> entry = this.repository.findEntry(key);
 		if (entry.isPresent() && entry.get().expiredAt(now)) {
 			this.repository.deleteIfExpired(key, now);
 			return Optional.empty();
 		}
-		return entry;
+		return entry.filter(row -> !row.deleted());
 	}
 
 	/**
-	 * Reads and deletes a row in one transaction: of two concurrent takes, one gets it.
+	 * Writes a row unless the stored row of its key wins over it (last writer wins).
+	 * @param entry a stamped row
+	 * @return whether it was written
+	 */
+	boolean write(StorageEntry entry) {
+		return this.repository.upsert(entry.key(), entry.value(), entry.contentType(), entry.expiresAt(), entry.hlc(),
+				entry.origin(), entry.deleted()) > 0;
+	}
+
+	/**
+	 * Writes rows from a peer in one transaction, each unless the stored row of its key wins over it.
+	 * @param entries stamped rows
+	 * @return those that were written (news to this node)
+	 */
+	List<StorageEntry> writeAll(List<StorageEntry> entries) {
+		return this.transactions.execute(status -> entries.stream().filter(this::write).toList());
+	}
+
+	/**
+	 * Reads and removes a row in one transaction: of two concurrent takes, one gets it.
 	 * @param key a key
 	 * @param now epoch milliseconds
-	 * @return the row, if it existed and had not expired
+	 * @param tombstone what replaces the row, or {@code null} to delete it outright
+	 * @return the row, if it held a value that had not expired
 	 */
-	Optional<StorageEntry> take(String key, long now) {
+	Optional<StorageEntry> take(String key, long now, StorageEntry tombstone) {
 		return this.transactions.execute(status -> {
-			Optional<StorageEntry> entry = this.repository.findById(key);
+			Optional<StorageEntry> entry = this.repository.findEntry(key).filter(row -> !row.deleted());
 			if (entry.isPresent()) {
-				this.repository.deleteKey(key);
+				remove(key, tombstone);
 			}
 			return entry.filter(row -> !row.expiredAt(now));
 		});
+	}
+
+	/**
+	 * Removes a key in one transaction.
+	 * @param key a key
+	 * @param tombstone what replaces the row, or {@code null} to delete it outright
+	 * @return whether it held a value (expired or not)
+	 */
+	boolean delete(String key, StorageEntry tombstone) {
+		return Boolean.TRUE.equals(this.transactions.execute(status -> {
+			boolean held = this.repository.findEntry(key).filter(row -> !row.deleted()).isPresent();
+			remove(key, tombstone);
+			return held;
+		}));
+	}
+
+	private void remove(String key, StorageEntry tombstone) {
+		if (tombstone == null) {
+			this.repository.deleteKey(key);
+		}
+		else {
+			write(tombstone);
+		}
+	}
+
+	/**
+	 * @param now epoch milliseconds
+	 * @param versions given the version of every row that has not expired (tombstones included), in no order
+	 */
+	void scanVersions(long now, Consumer<Version> versions) {
+		this.jdbc.query(VERSIONS, (RowCallbackHandler) row -> versions
+			.accept(new Version(row.getString(1), row.getLong(2), row.getString(3))), now);
+	}
+
+	/**
+	 * @param keys keys
+	 * @return the rows of those that exist, tombstones included
+	 */
+	List<StorageEntry> findAll(List<String> keys) {
+		return keys.isEmpty() ? List.of() : this.repository.findEntries(keys);
 	}
 
 	/** @return the size of the database file and its write-ahead log, in bytes */

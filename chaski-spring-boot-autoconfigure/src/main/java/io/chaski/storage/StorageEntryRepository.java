@@ -1,21 +1,49 @@
 package io.chaski.storage;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.data.jdbc.repository.query.Modifying;
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
-/** Chaski's own Spring Data JDBC repository of {@link StorageEntry} rows, never exposed as a bean. */
+/**
+ * Chaski's own Spring Data JDBC repository of {@link StorageEntry} rows, never exposed as a bean. Rows are read
+ * through the queries below and {@link StorageEntryRowMapper}, never through the generic {@code findById} /
+ * {@code findAll}: the generic entity mapping costs several times the SQLite read, and reading SQLite's 0/1 as a
+ * boolean would need a custom Integer converter, which slows every query of the repository (measured: get 5x).
+ */
 interface StorageEntryRepository extends ListCrudRepository<StorageEntry, String> {
 
-	/** Inserts or replaces a row in one statement (a plain save would have to guess insert or update). */
+	/**
+	 * Inserts a row, or replaces the key's row if this write wins over it (later timestamp, greater origin on a
+	 * tie), in one statement; returns 1 if the row was written, 0 if the stored one wins (nothing changed).
+	 */
 	@Modifying
-	@Query("INSERT INTO chaski_entry (entry_key, entry_value, content_type, expires_at) "
-			+ "VALUES (:key, :value, :contentType, :expiresAt) ON CONFLICT (entry_key) DO UPDATE SET "
-			+ "entry_value = excluded.entry_value, content_type = excluded.content_type, "
-			+ "expires_at = excluded.expires_at")
-	int upsert(String key, byte[] value, String contentType, long expiresAt);
+	@Query("INSERT INTO chaski_entry (entry_key, entry_value, content_type, expires_at, hlc, origin, deleted) "
+			+ "VALUES (:key, :value, :contentType, :expiresAt, :hlc, :origin, :deleted) ON CONFLICT (entry_key) "
+			+ "DO UPDATE SET entry_value = excluded.entry_value, content_type = excluded.content_type, "
+			+ "expires_at = excluded.expires_at, hlc = excluded.hlc, origin = excluded.origin, "
+			+ "deleted = excluded.deleted WHERE excluded.hlc > chaski_entry.hlc "
+			+ "OR (excluded.hlc = chaski_entry.hlc AND excluded.origin > chaski_entry.origin)")
+	int upsert(String key, byte[] value, String contentType, long expiresAt, long hlc, String origin,
+			boolean deleted);
+
+	/** The row of a key, tombstones included; read by position, without the generic entity mapping. */
+	@Query(value = "SELECT " + StorageEntryRowMapper.COLUMNS + " FROM chaski_entry WHERE entry_key = :key",
+			rowMapperClass = StorageEntryRowMapper.class)
+	Optional<StorageEntry> findEntry(String key);
+
+	/** The rows of some keys, tombstones included. */
+	@Query(value = "SELECT " + StorageEntryRowMapper.COLUMNS + " FROM chaski_entry WHERE entry_key IN (:keys)",
+			rowMapperClass = StorageEntryRowMapper.class)
+	List<StorageEntry> findEntries(Collection<String> keys);
+
+	/** Every row, tombstones and expired rows included, by key. */
+	@Query(value = "SELECT " + StorageEntryRowMapper.COLUMNS + " FROM chaski_entry ORDER BY entry_key",
+			rowMapperClass = StorageEntryRowMapper.class)
+	List<StorageEntry> findEveryEntry();
 
 	/** Deletes a row, whatever its expiry; returns how many went (0 or 1). */
 	@Modifying
@@ -27,17 +55,23 @@ interface StorageEntryRepository extends ListCrudRepository<StorageEntry, String
 	@Query("DELETE FROM chaski_entry WHERE entry_key = :key AND expires_at <> 0 AND expires_at <= :now")
 	int deleteIfExpired(String key, long now);
 
-	/** Deletes every expired row. */
+	/** Deletes every expired row, and every tombstone whose grace period is over. */
 	@Modifying
 	@Query("DELETE FROM chaski_entry WHERE expires_at <> 0 AND expires_at <= :now")
 	int deleteExpired(long now);
 
 	// substr, not LIKE: SQLite's LIKE ignores ASCII case and would need escaping for % and _
 	@Query("SELECT entry_key FROM chaski_entry WHERE substr(entry_key, 1, length(:prefix)) = :prefix "
-			+ "AND (expires_at = 0 OR expires_at > :now) ORDER BY entry_key")
+			+ "AND deleted = 0 AND (expires_at = 0 OR expires_at > :now) ORDER BY entry_key")
 	List<String> findLiveKeys(String prefix, long now);
 
-	@Query("SELECT COUNT(*) FROM chaski_entry WHERE expires_at = 0 OR expires_at > :now")
+	@Query("SELECT COUNT(*) FROM chaski_entry WHERE deleted = 0 AND (expires_at = 0 OR expires_at > :now)")
 	long countLive(long now);
+
+	@Query("SELECT COUNT(*) FROM chaski_entry WHERE deleted = 1")
+	long countTombstones();
+
+	@Query("SELECT COALESCE(MAX(hlc), 0) FROM chaski_entry")
+	long maxHlc();
 
 }

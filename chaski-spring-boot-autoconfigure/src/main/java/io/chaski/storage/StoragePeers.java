@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ final class StoragePeers implements EnvelopeHandler {
 
 	private final Consumer<StorageEntry> restore;
 
+	private final Function<String, Optional<StorageEntry>> take;
+
 	private final ThreadPoolExecutor workers;
 
 	private final RateLimitedLog warnings = new RateLimitedLog(log);
@@ -72,9 +75,10 @@ final class StoragePeers implements EnvelopeHandler {
 
 	/**
 	 * @param restore keeps a claimed value that arrived after its claim timed out, so it is not lost
+	 * @param take takes a key this node holds for a claimer that accepted it
 	 */
 	StoragePeers(ChaskiNode node, EntryStore store, StorageSettings settings, StorageStats stats, Clock clock,
-			ScheduledExecutorService timer, Consumer<StorageEntry> restore) {
+			ScheduledExecutorService timer, Consumer<StorageEntry> restore, Function<String, Optional<StorageEntry>> take) {
 		this.node = node;
 		this.store = store;
 		this.settings = settings;
@@ -82,6 +86,7 @@ final class StoragePeers implements EnvelopeHandler {
 		this.clock = clock;
 		this.timer = timer;
 		this.restore = restore;
+		this.take = take;
 		this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(settings.requestQueueCapacity()),
 				IoThreads.factory("chaski-storage-" + node.name() + "-"), new ThreadPoolExecutor.AbortPolicy());
@@ -219,7 +224,7 @@ final class StoragePeers implements EnvelopeHandler {
 		StorageEntry taken = null;
 		Hold hold = findHold(from.nodeId(), correlation);
 		if (hold != null && this.holds.remove(hold.key(), hold)) {
-			taken = this.store.take(hold.key(), now).orElse(null);
+			taken = this.take.apply(hold.key()).orElse(null);
 		}
 		reply(from, EnvelopeKind.STORAGE_CLAIM_DONE, correlation, taken, now);
 	}

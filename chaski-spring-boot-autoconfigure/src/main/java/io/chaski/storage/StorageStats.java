@@ -45,6 +45,8 @@ public final class StorageStats {
 
 	private final LongAdder purged = new LongAdder();
 
+	private final ReplicationStats replication = new ReplicationStats();
+
 	private static <E extends Enum<E>> Map<E, LongAdder> counters(Class<E> type) {
 		Map<E, LongAdder> map = new EnumMap<>(type);
 		for (E value : type.getEnumConstants()) {
@@ -100,6 +102,11 @@ public final class StorageStats {
 	/** @return peer messages dropped: malformed, over a limit, unexpected, or with the storage queue full */
 	public long requestsRejected() {
 		return this.requestsRejected.sum();
+	}
+
+	/** @return the replication's counters (all zero when replication is off) */
+	public ReplicationStats replication() {
+		return this.replication;
 	}
 
 	/** @return expired rows deleted by sweeps */

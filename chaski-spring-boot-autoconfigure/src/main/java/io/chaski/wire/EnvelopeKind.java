@@ -56,6 +56,14 @@ public enum EnvelopeKind {
 	STORAGE_CLAIM_RELEASE(69),
 	/** Storage: answers {@link #STORAGE_CLAIM_ACCEPT} with the value, deleted at the holder, or "gone". */
 	STORAGE_CLAIM_DONE(70),
+	/** Storage replication: writes (values and tombstones, each with its clock and writer), pushed or repairing. */
+	STORAGE_REPL_WRITES(71),
+	/** Storage replication: the sender's digest of each key bucket, starting an anti-entropy round. */
+	STORAGE_REPL_DIGEST(72),
+	/** Storage replication: answers {@link #STORAGE_REPL_DIGEST} with the versions of the buckets that differ. */
+	STORAGE_REPL_VERSIONS(73),
+	/** Storage replication: keys whose rows the sender wants (answered with {@link #STORAGE_REPL_WRITES}). */
+	STORAGE_REPL_WANT(74),
 	/** Offers a file to a peer: transfer id, name, size, SHA-256 and metadata (docs/files.md). */
 	FILE_START(80),
 	/** A piece of a file at an offset, sent only within the credit the receiver granted. */

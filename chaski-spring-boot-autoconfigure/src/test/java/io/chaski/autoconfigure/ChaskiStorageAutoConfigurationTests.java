@@ -1,9 +1,12 @@
 package io.chaski.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -84,7 +87,52 @@ class ChaskiStorageAutoConfigurationTests {
 				StorageReport report = context.getBean(ChaskiEndpoint.class).report().storage();
 				assertThat(report.keys()).isEqualTo(1);
 				assertThat(report.operations()).containsEntry("put", 1L).containsEntry("get", 1L);
+				assertThat(report.replication()).as("replication is off by default").isNull();
 			});
+	}
+
+	@Test
+	void replicatingStoragesOfTwoContextsMergeTheirWritesWithHealthMetricsAndTheEndpoint() {
+		ApplicationContextRunner replicating = this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("management.endpoints.web.exposure.include=health,chaski", "chaski.storage.enabled=true",
+					"chaski.storage.replication.enabled=true",
+					"chaski.storage.replication.tombstone-ttl=1h", "chaski.storage.replication.max-keys-per-message=64");
+		replicating.withPropertyValues("chaski.node.name=one", "chaski.storage.path=" + this.directory.resolve("one.db"))
+			.run(one -> replicating
+				.withPropertyValues("chaski.node.name=two", "chaski.storage.path=" + this.directory.resolve("two.db"))
+				.run(two -> {
+					ChaskiStorage first = one.getBean(ChaskiStorage.class);
+					ChaskiStorage second = two.getBean(ChaskiStorage.class);
+					assertThat(first.isReplicating()).isTrue();
+					assertThat(first.settings().replication().tombstoneTtl()).isEqualTo(Duration.ofHours(1));
+					first.put("before-link", "a");
+					ChaskiNode secondNode = two.getBean(ChaskiNode.class);
+					secondNode.connect(one.getBean(ChaskiNode.class).address().hostAndPort()).get(10, TimeUnit.SECONDS);
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> second.contains("before-link") && second.stats().replication().applied() == 1);
+					first.put("after-link", "b");
+					first.delete("before-link");
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> second.contains("after-link") && !second.contains("before-link"));
+
+					var health = two.getBean(ChaskiStorageHealthIndicator.class).health();
+					assertThat(health.getDetails()).containsEntry("tombstones", 1L)
+						.containsKeys("replicationLagP50Millis", "replicationLagP99Millis");
+					MeterRegistry meters = two.getBean(MeterRegistry.class);
+					two.getBean(ChaskiStorageMetrics.class).bindTo(meters);
+					second.put("after-binding", "c");
+					first.put("pushed-after-binding", "d");
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> meters.get("chaski.storage.replication.lag").timer().count() == 1);
+					assertThat(meters.get("chaski.storage.replication.writes").tag("result", "applied")
+						.functionCounter().count()).isEqualTo(4);
+					assertThat(meters.get("chaski.storage.replication.anti-entropy.rounds").functionCounter().count())
+						.isPositive();
+					StorageReport.ReplicationReport report = two.getBean(ChaskiEndpoint.class).report().storage()
+						.replication();
+					assertThat(report.applied()).isEqualTo(4);
+					assertThat(report.pushed()).as("its own put").isEqualTo(1);
+				}));
 	}
 
 	@Test

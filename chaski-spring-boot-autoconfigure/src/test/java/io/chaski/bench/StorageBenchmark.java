@@ -77,7 +77,7 @@ public final class StorageBenchmark {
 
 	}
 
-	/** The baseline: one connection, the same schema and pragmas, prepared statements, autocommit per put. */
+	/** The baseline: one connection, the same schema, statements and pragmas, prepared once, autocommit per put. */
 	private static final class Plain implements AutoCloseable {
 
 		private final Connection connection;
@@ -85,6 +85,8 @@ public final class StorageBenchmark {
 		private final PreparedStatement upsert;
 
 		private final PreparedStatement select;
+
+		private long stamp;
 
 		Plain(Path file) throws SQLException {
 			SQLiteConfig config = new SQLiteConfig();
@@ -94,19 +96,25 @@ public final class StorageBenchmark {
 			this.connection = config.createConnection("jdbc:sqlite:" + file);
 			try (Statement statement = this.connection.createStatement()) {
 				statement.execute("CREATE TABLE chaski_entry (entry_key TEXT NOT NULL PRIMARY KEY, "
-						+ "entry_value BLOB NOT NULL, content_type TEXT, expires_at INTEGER NOT NULL DEFAULT 0)");
+						+ "entry_value BLOB NOT NULL, content_type TEXT, expires_at INTEGER NOT NULL DEFAULT 0, "
+						+ "hlc INTEGER NOT NULL DEFAULT 0, origin TEXT NOT NULL DEFAULT '', "
+						+ "deleted INTEGER NOT NULL DEFAULT 0)");
 			}
+			// the same last-writer-wins upsert as ChaskiStorage, stamped with a counter
 			this.upsert = this.connection.prepareStatement("INSERT INTO chaski_entry (entry_key, entry_value, "
-					+ "content_type, expires_at) VALUES (?, ?, NULL, 0) ON CONFLICT (entry_key) DO UPDATE SET "
-					+ "entry_value = excluded.entry_value, content_type = excluded.content_type, "
-					+ "expires_at = excluded.expires_at");
-			this.select = this.connection.prepareStatement(
-					"SELECT entry_key, entry_value, content_type, expires_at FROM chaski_entry WHERE entry_key = ?");
+					+ "content_type, expires_at, hlc, origin, deleted) VALUES (?, ?, NULL, 0, ?, 'plain', 0) "
+					+ "ON CONFLICT (entry_key) DO UPDATE SET entry_value = excluded.entry_value, "
+					+ "content_type = excluded.content_type, expires_at = excluded.expires_at, hlc = excluded.hlc, "
+					+ "origin = excluded.origin, deleted = excluded.deleted WHERE excluded.hlc > chaski_entry.hlc "
+					+ "OR (excluded.hlc = chaski_entry.hlc AND excluded.origin > chaski_entry.origin)");
+			this.select = this.connection.prepareStatement("SELECT entry_key, entry_value, content_type, expires_at, "
+					+ "hlc, origin, deleted FROM chaski_entry WHERE entry_key = ?");
 		}
 
 		void put(int i) throws SQLException {
 			this.upsert.setString(1, "key-" + i);
 			this.upsert.setBytes(2, VALUE);
+			this.upsert.setLong(3, ++this.stamp);
 			this.upsert.executeUpdate();
 		}
 

@@ -221,6 +221,24 @@ class ChaskiStorageTest {
 	}
 
 	@Test
+	void aFileOfTheFirstSchemaIsMigratedWithoutLosingData() throws Exception {
+		Path old = this.directory.resolve("old.db");
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + old)) {
+			connection.createStatement().execute("CREATE TABLE chaski_entry (entry_key TEXT NOT NULL PRIMARY KEY, "
+					+ "entry_value BLOB NOT NULL, content_type TEXT, expires_at INTEGER NOT NULL DEFAULT 0)");
+			connection.createStatement().execute("INSERT INTO chaski_entry VALUES ('kept', X'6F6C64', NULL, 0)");
+		}
+		ChaskiStorage migrated = open(StorageSettings.of(old));
+		assertThat(migrated.get("kept", String.class)).contains("old");
+		StorageEntry row = migrated.store().rows().findEntry("kept").orElseThrow();
+		assertThat(row.hlc()).as("older than any write").isZero();
+		assertThat(row.origin()).isEqualTo(StorageEntry.NO_ORIGIN);
+		migrated.put("kept", "new");
+		assertThat(migrated.get("kept", String.class)).contains("new");
+		assertThat(migrated.store().rows().findEntry("kept").orElseThrow().hlc()).isPositive();
+	}
+
+	@Test
 	void aFileThatIsNotADatabaseFailsClearly() throws Exception {
 		Path garbage = this.directory.resolve("garbage.db");
 		Files.write(garbage, "this is not a SQLite database, just some text long enough".repeat(100).getBytes());
