@@ -161,6 +161,7 @@ public final class Edge {
 					appendControl(this.frame);
 					append(this.frame, envelope);
 					flush(this.frame);
+					markData();
 					return true;
 				}
 			}
@@ -282,6 +283,10 @@ public final class Edge {
 						}
 					}
 					flush(frame);
+					if (!batch.isEmpty()) {
+						// traffic either way keeps a link from looking idle (a pure publisher receives nothing)
+						markData();
+					}
 					this.queue.sent(batch.size());
 					batch.clear();
 				}
@@ -387,6 +392,7 @@ public final class Edge {
 		this.subscriptions = Set.copyOf(handshake.subscriptions());
 	}
 
+	/** Data (not keep-alive) went over the link in either direction: the idle rule starts counting again. */
 	void markData() {
 		this.lastDataNanos = System.nanoTime();
 	}

@@ -3,6 +3,7 @@ package io.chaski.node;
 import java.time.Duration;
 import java.util.List;
 
+import io.chaski.streamer.ChaskiStreamer;
 import io.chaski.testing.LogCapture;
 import io.chaski.testing.RawPeer;
 import io.chaski.testing.TestNodes;
@@ -88,6 +89,23 @@ class KeepAliveTest {
 		await().during(Duration.ofMillis(600)).atMost(TestNodes.SETTLE)
 			.until(() -> a.peer(friend.id()).isPresent() && a.peer(stranger.id()).isEmpty());
 		assertThat(a.stats().reconnects()).isZero();
+	}
+
+	@Test
+	void aLinkThatOnlyCarriesOutgoingMessagesIsNotIdle() {
+		// a pure publisher subscribes to nothing and receives no data: what it sends is traffic too
+		ChaskiNode publisher = this.nodes.start(this.nodes.builder("publisher").idleTimeout(Duration.ofMillis(300)));
+		ChaskiNode subscriber = this.nodes.start(this.nodes.builder("subscriber").subscriptions("x")
+			.idleTimeout(Duration.ofMillis(300)));
+		connect(publisher, subscriber);
+		ChaskiStreamer streamer = this.nodes.streamer(publisher);
+		await().during(Duration.ofMillis(1500)).atMost(TestNodes.SETTLE).pollInterval(Duration.ofMillis(50))
+			.until(() -> {
+				streamer.publish("x", "reading");
+				return publisher.peer(subscriber.id()).isPresent();
+			});
+		// once it stops publishing, the link is idle and shares no topic on the publisher's side
+		await().atMost(TestNodes.SETTLE).until(() -> publisher.peer(subscriber.id()).isEmpty());
 	}
 
 }
