@@ -5,12 +5,16 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,6 +110,7 @@ public final class RemoteCallBenchmark {
 		long[] nanos = new long[count];
 		long cpuBefore = cpuNanos();
 		long bytesBefore = allocatedBytes();
+		Map<String, Long> threadsBefore = cpuByThread();
 		for (int i = 0; i < count; i++) {
 			long start = System.nanoTime();
 			echo.echo(i);
@@ -115,6 +120,16 @@ public final class RemoteCallBenchmark {
 				(cpuNanos() - cpuBefore) / 1e3 / count);
 		System.out.printf(Locale.ROOT, "%-22s: %.0f bytes allocated per call (both nodes)%n", "chaski sync call",
 				(allocatedBytes() - bytesBefore) / (double) count);
+		Map<String, Long> threadsAfter = cpuByThread();
+		StringBuilder perThread = new StringBuilder();
+		threadsAfter.entrySet()
+			.stream()
+			.map(entry -> Map.entry(entry.getKey(), entry.getValue() - threadsBefore.getOrDefault(entry.getKey(), 0L)))
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.limit(6)
+			.forEach(entry -> perThread.append(String.format(Locale.ROOT, " %s %.1f", entry.getKey(),
+					entry.getValue() / 1e3 / count)));
+		System.out.printf(Locale.ROOT, "%-22s: us CPU per call by thread:%s%n", "chaski sync call", perThread);
 		return nanos;
 	}
 
@@ -188,6 +203,19 @@ public final class RemoteCallBenchmark {
 	private static long cpuNanos() {
 		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 			.getProcessCpuTime();
+	}
+
+	/** @return CPU time by thread name, pool numbers folded together */
+	private static Map<String, Long> cpuByThread() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		Map<String, Long> cpu = new HashMap<>();
+		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+			long nanos = (info != null) ? threads.getThreadCpuTime(info.getThreadId()) : -1;
+			if (nanos > 0) {
+				cpu.merge(info.getThreadName().replaceAll("\\d+$", "N"), nanos, Long::sum);
+			}
+		}
+		return cpu;
 	}
 
 	/** @return the bytes allocated so far by the threads alive now (the nodes' threads live through a phase) */
