@@ -145,7 +145,7 @@ final class CallRunner implements AutoCloseable {
 		}
 		Object[] args;
 		try {
-			args = Values.decode(this.codec, call.payload(), method.getGenericParameterTypes());
+			args = Values.decode(this.codec, call.payload(), MethodShape.of(method).parameterTypes);
 		}
 		catch (MalformedCallException ex) {
 			fail(from, call, service, method, new CallFailure(CallFailure.MALFORMED, null, ex.getMessage(),

@@ -1,7 +1,6 @@
 package io.chaski.remote;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -46,6 +45,10 @@ final class Caller {
 	private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
 
 	private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+	/** How providers are chosen: fewest calls in flight, then lowest latency. */
+	private final Comparator<Edge> order = Comparator.<Edge>comparingInt(this::inFlight)
+		.thenComparingDouble(Caller::latency);
 
 	private volatile boolean closed;
 
@@ -128,7 +131,7 @@ final class Caller {
 		}
 		long id = this.node.nextMessageId();
 		Envelope envelope = new Envelope(EnvelopeKind.CALL, this.node.id(), id, 1, System.currentTimeMillis(),
-				call.service, RemoteHeaders.of(call.signature, Duration.ofNanos(call.remainingNanos())),
+				call.service, call.shape.headers(TimeUnit.NANOSECONDS.toMillis(call.remainingNanos())),
 				call.arguments);
 		try {
 			this.node.checkFits(envelope);
@@ -138,11 +141,15 @@ final class Caller {
 					+ ex.getMessage()), "too-large");
 			return;
 		}
-		call.tried.add(provider.nodeId());
+		call.markTried(provider.nodeId());
 		call.id = id;
 		call.provider = provider.nodeId();
 		call.providerName = provider.name();
-		this.inFlight.computeIfAbsent(provider.nodeId(), key -> new AtomicInteger()).incrementAndGet();
+		AtomicInteger count = this.inFlight.get(provider.nodeId());
+		if (count == null) {
+			count = this.inFlight.computeIfAbsent(provider.nodeId(), key -> new AtomicInteger());
+		}
+		count.incrementAndGet();
 		this.pending.put(id, call);
 		if (call.result.isDone()) {
 			release(call); // timed out meanwhile
@@ -160,10 +167,9 @@ final class Caller {
 	/** The connected provider with the fewest calls in flight, then the lowest latency. */
 	private Edge choose(PendingCall call) {
 		Edge best = null;
-		Comparator<Edge> order = Comparator.<Edge>comparingInt(this::inFlight).thenComparingDouble(Caller::latency);
 		for (Edge edge : this.node.edges()) {
-			if (this.directory.offers(edge.nodeId(), call.service) && !call.tried.contains(edge.nodeId())
-					&& (best == null || order.compare(edge, best) < 0)) {
+			if (this.directory.offers(edge.nodeId(), call.service) && !call.tried(edge.nodeId())
+					&& (best == null || this.order.compare(edge, best) < 0)) {
 				best = edge;
 			}
 		}
@@ -173,7 +179,7 @@ final class Caller {
 	/** A provider membership knows of that this node has no link to and has not tried for this call. */
 	private ServiceDirectory.Provider unlinked(PendingCall call) {
 		for (ServiceDirectory.Provider provider : this.directory.providers(call.service)) {
-			if (!call.tried.contains(provider.id()) && !call.linked.contains(provider.id())
+			if (!call.tried(provider.id()) && !call.linked(provider.id())
 					&& this.node.peer(provider.id()).isEmpty()) {
 				return provider;
 			}
@@ -186,7 +192,7 @@ final class Caller {
 	 * per call.
 	 */
 	private void link(PendingCall call, ServiceDirectory.Provider provider, ChaskiRemoteException previous) {
-		call.linked.add(provider.id());
+		call.markLinked(provider.id());
 		// a copy: the dialer may hand the same future to others, whose wait must not end with this call's
 		this.node.connect(provider.host(), provider.port())
 			.copy()
@@ -221,7 +227,7 @@ final class Caller {
 		}
 		Object value;
 		try {
-			value = Values.decode(this.codec, envelope.payload(), new Type[] { call.resultType })[0];
+			value = Values.decode(this.codec, envelope.payload(), call.shape.resultTypes)[0];
 		}
 		catch (MalformedCallException ex) {
 			finish(call, new ChaskiRemoteException("the result of " + call.describe() + " from node "
@@ -280,7 +286,7 @@ final class Caller {
 
 	/** An attempt failed in a way that leaves the method unrun or safe to rerun. */
 	private void failed(PendingCall call, ChaskiRemoteException why, String outcome) {
-		if (call.idempotent && call.remainingNanos() > 0) {
+		if (call.idempotent() && call.remainingNanos() > 0) {
 			this.retries.execute(() -> send(call, why));
 		}
 		else {

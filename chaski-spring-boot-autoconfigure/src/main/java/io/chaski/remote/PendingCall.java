@@ -1,7 +1,6 @@
 package io.chaski.remote;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -17,9 +16,7 @@ final class PendingCall {
 
 	final Method method;
 
-	final Type resultType;
-
-	final String signature;
+	final MethodShape shape;
 
 	final byte[] arguments;
 
@@ -27,14 +24,13 @@ final class PendingCall {
 
 	final long startNanos = System.nanoTime();
 
-	final boolean idempotent;
-
 	final CompletableFuture<Object> result = new CompletableFuture<>();
 
-	final Set<UUID> tried = new HashSet<>();
+	/** Providers this call was sent to; one, unless it failed over. */
+	private Set<UUID> tried = Set.of();
 
 	/** Providers this call linked to on demand (learnt from membership, not linked before). */
-	final Set<UUID> linked = new HashSet<>();
+	private Set<UUID> linked = Set.of();
 
 	/** The id and provider of the attempt under way. */
 	volatile long id;
@@ -47,16 +43,44 @@ final class PendingCall {
 	PendingCall(String service, Method method, byte[] arguments, long timeoutNanos) {
 		this.service = service;
 		this.method = method;
-		this.resultType = Signatures.resultType(method);
-		this.signature = Signatures.of(method);
+		this.shape = MethodShape.of(method);
 		this.arguments = arguments;
 		this.timeoutNanos = timeoutNanos;
-		this.idempotent = method.isAnnotationPresent(ChaskiIdempotent.class);
 	}
 
 	/** @return whether the caller waits for the answer (the method does not return a {@code CompletableFuture}) */
 	boolean blocking() {
-		return !CompletableFuture.class.isAssignableFrom(this.method.getReturnType());
+		return !this.shape.async;
+	}
+
+	boolean idempotent() {
+		return this.shape.idempotent;
+	}
+
+	boolean tried(UUID provider) {
+		return this.tried.contains(provider);
+	}
+
+	// most calls go to one provider: a set of their own only when they fail over
+	void markTried(UUID provider) {
+		this.tried = with(this.tried, provider);
+	}
+
+	boolean linked(UUID provider) {
+		return this.linked.contains(provider);
+	}
+
+	void markLinked(UUID provider) {
+		this.linked = with(this.linked, provider);
+	}
+
+	private static Set<UUID> with(Set<UUID> set, UUID added) {
+		if (set.isEmpty()) {
+			return Set.of(added);
+		}
+		Set<UUID> grown = new HashSet<>(set);
+		grown.add(added);
+		return grown;
 	}
 
 	long remainingNanos() {

@@ -20,8 +20,8 @@ final class RemoteHeaders {
 	private RemoteHeaders() {
 	}
 
-	static Map<String, String> of(String signature, Duration timeout) {
-		return Map.of(METHOD, signature, TIMEOUT, Long.toString(Math.max(1, timeout.toMillis())));
+	static Map<String, String> of(String signature, long timeoutMillis) {
+		return Map.of(METHOD, signature, TIMEOUT, Long.toString(Math.max(1, timeoutMillis)));
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.chaski.remote;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,18 +34,20 @@ final class Values {
 	 * @return the payload
 	 */
 	static byte[] encode(PayloadCodec codec, Object... values) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-		out.write(values.length);
-		for (Object value : values) {
-			if (value == null) {
-				out.write(0);
+		// each value encoded first, so that the payload is allocated once at its exact size
+		byte[][] types = new byte[values.length][];
+		byte[][] contents = new byte[values.length][];
+		int size = 1;
+		for (int i = 0; i < values.length; i++) {
+			size++;
+			if (values[i] == null) {
 				continue;
 			}
 			// the default codec's JSON of plain values, without Jackson; the same bytes
-			byte[] bytes = (codec instanceof DefaultPayloadCodec) ? PlainJson.write(value) : null;
+			byte[] bytes = (codec instanceof DefaultPayloadCodec) ? PlainJson.write(values[i]) : null;
 			byte[] type = JSON;
 			if (bytes == null) {
-				EncodedPayload encoded = codec.encode(value);
+				EncodedPayload encoded = codec.encode(values[i]);
 				type = (encoded.contentType() == null) ? NO_TYPE
 						: DefaultPayloadCodec.JSON.equals(encoded.contentType()) ? JSON
 								: encoded.contentType().getBytes(StandardCharsets.UTF_8);
@@ -55,13 +56,20 @@ final class Values {
 			if (type.length > 255) {
 				throw new IllegalArgumentException("content type longer than 255 bytes");
 			}
-			out.write(1);
-			out.write(type.length);
-			out.writeBytes(type);
-			out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
-			out.writeBytes(bytes);
+			types[i] = type;
+			contents[i] = bytes;
+			size = Math.addExact(size, 1 + type.length + 4 + bytes.length);
 		}
-		return out.toByteArray();
+		ByteBuffer out = ByteBuffer.allocate(size);
+		out.put((byte) values.length);
+		for (int i = 0; i < values.length; i++) {
+			if (contents[i] == null) {
+				out.put((byte) 0);
+				continue;
+			}
+			out.put((byte) 1).put((byte) types[i].length).put(types[i]).putInt(contents[i].length).put(contents[i]);
+		}
+		return out.array();
 	}
 
 	/**

@@ -4,12 +4,17 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,12 +86,18 @@ public final class RemoteCallBenchmark {
 					/ percentile(raw, 0.5));
 			asyncCalls(echo, asyncCalls / 5, window); // warm-up
 			double[] rates = new double[3];
+			long asyncCpuBefore = cpuNanos();
+			long asyncBytesBefore = allocatedBytes();
 			for (int i = 0; i < rates.length; i++) {
 				rates[i] = asyncCalls(echo, asyncCalls, window);
 			}
 			Arrays.sort(rates);
 			System.out.printf(Locale.ROOT, "%-22s: %,.0f calls/s median (min %,.0f, max %,.0f)%n", "chaski async calls",
 					rates[1], rates[0], rates[2]);
+			System.out.printf(Locale.ROOT, "%-22s: %.2f us CPU per call (both nodes)%n", "chaski async calls",
+					(cpuNanos() - asyncCpuBefore) / 1e3 / (3.0 * asyncCalls));
+			System.out.printf(Locale.ROOT, "%-22s: %.0f bytes allocated per call (both nodes)%n", "chaski async calls",
+					(allocatedBytes() - asyncBytesBefore) / (3.0 * asyncCalls));
 			calls.close();
 			served.close();
 		}
@@ -97,11 +108,28 @@ public final class RemoteCallBenchmark {
 			echo.echo(i); // warm-up
 		}
 		long[] nanos = new long[count];
+		long cpuBefore = cpuNanos();
+		long bytesBefore = allocatedBytes();
+		Map<String, Long> threadsBefore = cpuByThread();
 		for (int i = 0; i < count; i++) {
 			long start = System.nanoTime();
 			echo.echo(i);
 			nanos[i] = System.nanoTime() - start;
 		}
+		System.out.printf(Locale.ROOT, "%-22s: %.1f us CPU per call (both nodes)%n", "chaski sync call",
+				(cpuNanos() - cpuBefore) / 1e3 / count);
+		System.out.printf(Locale.ROOT, "%-22s: %.0f bytes allocated per call (both nodes)%n", "chaski sync call",
+				(allocatedBytes() - bytesBefore) / (double) count);
+		Map<String, Long> threadsAfter = cpuByThread();
+		StringBuilder perThread = new StringBuilder();
+		threadsAfter.entrySet()
+			.stream()
+			.map(entry -> Map.entry(entry.getKey(), entry.getValue() - threadsBefore.getOrDefault(entry.getKey(), 0L)))
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.limit(6)
+			.forEach(entry -> perThread.append(String.format(Locale.ROOT, " %s %.1f", entry.getKey(),
+					entry.getValue() / 1e3 / count)));
+		System.out.printf(Locale.ROOT, "%-22s: us CPU per call by thread:%s%n", "chaski sync call", perThread);
 		return nanos;
 	}
 
@@ -169,6 +197,31 @@ public final class RemoteCallBenchmark {
 				return nanos;
 			}
 		}
+	}
+
+	/** @return the process's CPU time: all threads, JIT and GC included */
+	private static long cpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	/** @return CPU time by thread name, pool numbers folded together */
+	private static Map<String, Long> cpuByThread() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		Map<String, Long> cpu = new HashMap<>();
+		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+			long nanos = (info != null) ? threads.getThreadCpuTime(info.getThreadId()) : -1;
+			if (nanos > 0) {
+				cpu.merge(info.getThreadName().replaceAll("\\d+$", "N"), nanos, Long::sum);
+			}
+		}
+		return cpu;
+	}
+
+	/** @return the bytes allocated so far by the threads alive now (the nodes' threads live through a phase) */
+	private static long allocatedBytes() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(bytes -> bytes > 0).sum();
 	}
 
 	private static void report(String label, long[] nanos) {
