@@ -82,7 +82,10 @@ class ProviderDiscoveryTest {
 		providerRegistry.register("greeter", new RemoteFixture.NamedGreeter("provider"), RemoteFixture.Greeter.class);
 		ChaskiRemoteRegistry callerRegistry = this.fixture.registry(caller);
 		MemberLinks providerLinks = join(provider, providerRegistry);
-		join(caller, callerRegistry, provider);
+		MemberLinks callerLinks = join(caller, callerRegistry, provider);
+		// membership, not only the link's SERVICES envelope, must know the provider before it can see it leave
+		await().atMost(TestNodes.SETTLE).until(() -> callerLinks.membership().member(provider.id())
+			.filter(member -> member.state() == MemberState.ALIVE).isPresent());
 		callerRegistry.awaitProvider("greeter", TestNodes.SETTLE);
 		RemoteFixture.Greeter greeter = callerRegistry.proxy("greeter", RemoteFixture.Greeter.class);
 		assertThat(greeter.greet("bo")).contains("provider");
