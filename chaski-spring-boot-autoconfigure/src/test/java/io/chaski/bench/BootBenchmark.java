@@ -48,9 +48,15 @@ public final class BootBenchmark {
 			double[] rates = new double[rounds];
 			long lost = 0;
 			long failed = 0;
+			double[] consumerCpu = new double[rounds];
+			double[] publisherCpu = new double[rounds];
+			double[] perFrame = new double[rounds];
 			for (int i = 0; i < rounds; i++) {
 				Map<String, Double> result = runPair(messages, variant, i);
 				rates[i] = result.get("rate");
+				consumerCpu[i] = result.get("cpu");
+				publisherCpu[i] = result.get("publisherCpu");
+				perFrame[i] = result.get("perFrame");
 				lost += messages - result.get("received").longValue();
 				failed += result.get("failed").longValue();
 			}
@@ -59,6 +65,11 @@ public final class BootBenchmark {
 					"%-28s: %,12.0f msg/s median (min %,.0f, max %,.0f), %.2f of raw, lost %d, publish failures %d%n",
 					"boot @ChaskiListener(" + (variant.equals("json") ? "record" : "byte[]") + ")", rates[rounds / 2],
 					rates[0], rates[rounds - 1], rates[rounds / 2] / rawMedian, lost, failed);
+			Arrays.sort(consumerCpu);
+			Arrays.sort(publisherCpu);
+			Arrays.sort(perFrame);
+			System.out.printf(Locale.ROOT, "%-28s  CPU per message (medians): consumer %.0f ns, publisher %.0f ns; %.0f messages per frame%n",
+					"", consumerCpu[rounds / 2], publisherCpu[rounds / 2], perFrame[rounds / 2]);
 		}
 	}
 
@@ -76,6 +87,7 @@ public final class BootBenchmark {
 				publisher.waitFor(30, TimeUnit.SECONDS);
 				Map<String, Double> result = new java.util.HashMap<>(fields(await(consumerLines, "RESULT")));
 				result.put("failed", published.get("failed"));
+				result.put("publisherCpu", published.get("cpu"));
 				consumer.waitFor(30, TimeUnit.SECONDS); // exits by itself after the result (and writes its recording)
 				return result;
 			}
