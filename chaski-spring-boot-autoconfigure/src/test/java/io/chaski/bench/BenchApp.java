@@ -76,6 +76,7 @@ public class BenchApp {
 		long failed = 0;
 		long start = System.nanoTime();
 		long cpuStart = processCpuNanos();
+		ThreadCpu threads = new ThreadCpu();
 		for (int i = 0; i < messages; i++) {
 			try {
 				streamer.publish(topic, variant.equals("json") ? new Reading("sensor-1", i, i * 0.5) : bytes);
@@ -86,6 +87,7 @@ public class BenchApp {
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
 		double cpu = (processCpuNanos() - cpuStart) / (double) messages;
+		System.out.println("THREADS publisher ns/msg " + threads.perMessage(messages));
 		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f cpu=%.0f%n", messages - failed, failed,
 				seconds, cpu);
 	}
@@ -119,6 +121,8 @@ public class BenchApp {
 
 		private volatile long cpuLast;
 
+		private volatile ThreadCpu threads;
+
 		private final CountDownLatch done = new CountDownLatch(1);
 
 		private final int expected = Integer.getInteger("bench.messages", Integer.MAX_VALUE);
@@ -139,6 +143,7 @@ public class BenchApp {
 			if (n == 1) {
 				this.first = now;
 				this.cpuFirst = processCpuNanos();
+				this.threads = new ThreadCpu();
 			}
 			this.last = now;
 			if (n == this.expected) {
@@ -160,6 +165,9 @@ public class BenchApp {
 			long count = this.received.get();
 			double seconds = (this.last - this.first) / 1e9;
 			long cpuEnd = (this.cpuLast != 0) ? this.cpuLast : processCpuNanos();
+			if (this.threads != null) {
+				System.out.println("THREADS consumer ns/msg " + this.threads.perMessage(count));
+			}
 			System.out.printf(Locale.ROOT, "RESULT received=%d seconds=%.3f rate=%.0f cpu=%.0f perFrame=%.1f%n", count,
 					seconds, (count > 1 && seconds > 0) ? (count - 1) / seconds : 0.0,
 					(count > 1) ? (cpuEnd - this.cpuFirst) / (double) (count - 1) : 0.0,

@@ -81,7 +81,9 @@ public final class BootBenchmark {
 			String ready = await(consumerLines, "READY");
 			String port = String.valueOf(fields(ready).get("port").intValue());
 			Process publisher = start(recording("publisher", variant, round), "publisher", String.valueOf(messages), variant,
-					"--chaski.node.name=publisher", "--chaski.discovery.seeds=127.0.0.1:" + port);
+					"--chaski.node.name=publisher", "--chaski.discovery.seeds=127.0.0.1:" + port,
+					// the default 2 s flush on close lost the tail of a full queue to a slower consumer
+					"--chaski.node.shutdown-timeout=60s");
 			try {
 				Map<String, Double> published = fields(await(lines(publisher), "PUBLISHED"));
 				publisher.waitFor(30, TimeUnit.SECONDS);
@@ -145,6 +147,9 @@ public final class BootBenchmark {
 			}
 			if (line.startsWith(prefix)) {
 				return line;
+			}
+			if (line.startsWith("THREADS")) {
+				System.out.println("  | " + line);
 			}
 			if (line.contains("WARN") || line.contains("ERROR") || line.contains("Exception")) {
 				System.out.println("  | " + line);
