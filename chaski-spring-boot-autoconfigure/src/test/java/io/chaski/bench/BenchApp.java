@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Bean;
  * in a loop. Everything is the starter's default configuration except the port and the seed.
  * <p>
  * Arguments: {@code consumer <messages>} or {@code publisher <messages> <bytes|json>}, then Spring arguments.
- * Both print one machine-readable line ({@code READY ...}, {@code RESULT ...}, {@code PUBLISHED ...}).
+ * Both print machine-readable lines ({@code READY ...}, {@code RESULT ...}, {@code PUBLISHED ...}, with CPU per
+ * message) and a {@code THREADS} line with their busiest threads' CPU per message.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Chaski as a Spring Boot user meets it: two Boot applications ({@link BenchApp}) in separate JVMs on loopback,
  * one publishing {@code messages} payloads, the other counting them in a {@code @ChaskiListener}, against raw
- * framed TCP measured in the same run. Reports the delivered rate (first to last receipt) and the messages lost.
+ * framed TCP measured in the same run. Reports the delivered rate (first to last receipt), the messages lost, the
+ * CPU per message of each process, the envelopes per frame, and each round's {@code THREADS} lines.
  * Run it with the command in {@code docs/performance.md}. Arguments: {@code [messages] [rounds]}; the system
  * property {@code bench.jfr=<dir>} records the consumer with Java Flight Recorder.
  */
