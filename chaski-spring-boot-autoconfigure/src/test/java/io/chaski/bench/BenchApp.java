@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Bean;
  * in a loop. Everything is the starter's default configuration except the port and the seed.
  * <p>
  * Arguments: {@code consumer <messages>} or {@code publisher <messages> <bytes|json>}, then Spring arguments.
- * Both print one machine-readable line ({@code READY ...}, {@code RESULT ...}, {@code PUBLISHED ...}).
+ * Both print machine-readable lines ({@code READY ...}, {@code RESULT ...}, {@code PUBLISHED ...}, with CPU per
+ * message) and a {@code THREADS} line with their busiest threads' CPU per message.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -50,7 +51,7 @@ public class BenchApp {
 			try (ConfigurableApplicationContext context = application.run(springArgs)) {
 				ChaskiNode node = context.getBean(ChaskiNode.class);
 				System.out.println("READY port=" + node.address().port());
-				context.getBean(Counter.class).awaitAndReport(messages);
+				context.getBean(Counter.class).awaitAndReport(messages, node);
 			}
 		}
 		else {
@@ -75,6 +76,8 @@ public class BenchApp {
 		byte[] bytes = new byte[100];
 		long failed = 0;
 		long start = System.nanoTime();
+		long cpuStart = processCpuNanos();
+		ThreadCpu threads = new ThreadCpu();
 		for (int i = 0; i < messages; i++) {
 			try {
 				streamer.publish(topic, variant.equals("json") ? new Reading("sensor-1", i, i * 0.5) : bytes);
@@ -84,7 +87,16 @@ public class BenchApp {
 			}
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
-		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f%n", messages - failed, failed, seconds);
+		double cpu = (processCpuNanos() - cpuStart) / (double) messages;
+		System.out.println("THREADS publisher ns/msg " + threads.perMessage(messages));
+		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f cpu=%.0f%n", messages - failed, failed,
+				seconds, cpu);
+	}
+
+	/** CPU time of the whole process (all threads, JIT and GC included). */
+	static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	/**
@@ -106,6 +118,12 @@ public class BenchApp {
 
 		private volatile long last;
 
+		private volatile long cpuFirst;
+
+		private volatile long cpuLast;
+
+		private volatile ThreadCpu threads;
+
 		private final CountDownLatch done = new CountDownLatch(1);
 
 		private final int expected = Integer.getInteger("bench.messages", Integer.MAX_VALUE);
@@ -125,15 +143,18 @@ public class BenchApp {
 			long n = this.received.incrementAndGet();
 			if (n == 1) {
 				this.first = now;
+				this.cpuFirst = processCpuNanos();
+				this.threads = new ThreadCpu();
 			}
 			this.last = now;
 			if (n == this.expected) {
+				this.cpuLast = processCpuNanos();
 				this.done.countDown();
 			}
 		}
 
 		/** Waits for every message, or for 10 s without progress, then prints the figures. */
-		void awaitAndReport(int messages) throws InterruptedException {
+		void awaitAndReport(int messages, ChaskiNode node) throws InterruptedException {
 			long seen = -1;
 			while (!this.done.await(10, TimeUnit.SECONDS)) {
 				long now = this.received.get();
@@ -144,8 +165,14 @@ public class BenchApp {
 			}
 			long count = this.received.get();
 			double seconds = (this.last - this.first) / 1e9;
-			System.out.printf(Locale.ROOT, "RESULT received=%d seconds=%.3f rate=%.0f%n", count, seconds,
-					(count > 1 && seconds > 0) ? (count - 1) / seconds : 0.0);
+			long cpuEnd = (this.cpuLast != 0) ? this.cpuLast : processCpuNanos();
+			if (this.threads != null) {
+				System.out.println("THREADS consumer ns/msg " + this.threads.perMessage(count));
+			}
+			System.out.printf(Locale.ROOT, "RESULT received=%d seconds=%.3f rate=%.0f cpu=%.0f perFrame=%.1f%n", count,
+					seconds, (count > 1 && seconds > 0) ? (count - 1) / seconds : 0.0,
+					(count > 1) ? (cpuEnd - this.cpuFirst) / (double) (count - 1) : 0.0,
+					node.stats().envelopesIn() / (double) Math.max(1, node.stats().framesIn()));
 		}
 
 	}

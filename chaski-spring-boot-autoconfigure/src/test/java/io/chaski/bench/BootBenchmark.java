@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Chaski as a Spring Boot user meets it: two Boot applications ({@link BenchApp}) in separate JVMs on loopback,
  * one publishing {@code messages} payloads, the other counting them in a {@code @ChaskiListener}, against raw
- * framed TCP measured in the same run. Reports the delivered rate (first to last receipt) and the messages lost.
+ * framed TCP measured in the same run. Reports the delivered rate (first to last receipt), the messages lost, the
+ * CPU per message of each process, the envelopes per frame, and each round's {@code THREADS} lines.
  * Run it with the command in {@code docs/performance.md}. Arguments: {@code [messages] [rounds]}; the system
  * property {@code bench.jfr=<dir>} records the consumer with Java Flight Recorder.
  */
@@ -48,9 +49,15 @@ public final class BootBenchmark {
 			double[] rates = new double[rounds];
 			long lost = 0;
 			long failed = 0;
+			double[] consumerCpu = new double[rounds];
+			double[] publisherCpu = new double[rounds];
+			double[] perFrame = new double[rounds];
 			for (int i = 0; i < rounds; i++) {
 				Map<String, Double> result = runPair(messages, variant, i);
 				rates[i] = result.get("rate");
+				consumerCpu[i] = result.get("cpu");
+				publisherCpu[i] = result.get("publisherCpu");
+				perFrame[i] = result.get("perFrame");
 				lost += messages - result.get("received").longValue();
 				failed += result.get("failed").longValue();
 			}
@@ -59,6 +66,11 @@ public final class BootBenchmark {
 					"%-28s: %,12.0f msg/s median (min %,.0f, max %,.0f), %.2f of raw, lost %d, publish failures %d%n",
 					"boot @ChaskiListener(" + (variant.equals("json") ? "record" : "byte[]") + ")", rates[rounds / 2],
 					rates[0], rates[rounds - 1], rates[rounds / 2] / rawMedian, lost, failed);
+			Arrays.sort(consumerCpu);
+			Arrays.sort(publisherCpu);
+			Arrays.sort(perFrame);
+			System.out.printf(Locale.ROOT, "%-28s  CPU per message (medians): consumer %.0f ns, publisher %.0f ns; %.0f messages per frame%n",
+					"", consumerCpu[rounds / 2], publisherCpu[rounds / 2], perFrame[rounds / 2]);
 		}
 	}
 
@@ -70,12 +82,15 @@ public final class BootBenchmark {
 			String ready = await(consumerLines, "READY");
 			String port = String.valueOf(fields(ready).get("port").intValue());
 			Process publisher = start(recording("publisher", variant, round), "publisher", String.valueOf(messages), variant,
-					"--chaski.node.name=publisher", "--chaski.discovery.seeds=127.0.0.1:" + port);
+					"--chaski.node.name=publisher", "--chaski.discovery.seeds=127.0.0.1:" + port,
+					// the default 2 s flush on close lost the tail of a full queue to a slower consumer
+					"--chaski.node.shutdown-timeout=60s");
 			try {
 				Map<String, Double> published = fields(await(lines(publisher), "PUBLISHED"));
 				publisher.waitFor(30, TimeUnit.SECONDS);
 				Map<String, Double> result = new java.util.HashMap<>(fields(await(consumerLines, "RESULT")));
 				result.put("failed", published.get("failed"));
+				result.put("publisherCpu", published.get("cpu"));
 				consumer.waitFor(30, TimeUnit.SECONDS); // exits by itself after the result (and writes its recording)
 				return result;
 			}
@@ -133,6 +148,9 @@ public final class BootBenchmark {
 			}
 			if (line.startsWith(prefix)) {
 				return line;
+			}
+			if (line.startsWith("THREADS")) {
+				System.out.println("  | " + line);
 			}
 			if (line.contains("WARN") || line.contains("ERROR") || line.contains("Exception")) {
 				System.out.println("  | " + line);
