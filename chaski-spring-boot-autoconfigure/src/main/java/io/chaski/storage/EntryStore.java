@@ -84,7 +84,7 @@ final class EntryStore implements AutoCloseable {
 			migrate(jdbc);
 			jdbc.execute(EXPIRY_INDEX);
 			this.jdbc = jdbc;
-			this.repository = repository(new NamedParameterJdbcTemplate(jdbc), new StorageEntryLookupImpl(jdbc));
+			this.repository = repository(new NamedParameterJdbcTemplate(jdbc), new StorageEntryFastPathImpl(jdbc));
 			this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 		}
 		catch (DataAccessException ex) {
@@ -143,7 +143,7 @@ final class EntryStore implements AutoCloseable {
 	}
 
 	private static StorageEntryRepository repository(NamedParameterJdbcTemplate operations,
-			StorageEntryLookup lookup) {
+			StorageEntryFastPath fastPath) {
 		SqliteDialect dialect = SqliteDialect.INSTANCE;
 		JdbcCustomConversions conversions = JdbcConfiguration.createCustomConversions(dialect, List.of());
 		JdbcMappingContext context = JdbcConfiguration.createMappingContext(
@@ -157,7 +157,7 @@ final class EntryStore implements AutoCloseable {
 		relations.setDelegate(access);
 		JdbcRepositoryFactory factory = new JdbcRepositoryFactory(access, context, converter, dialect, event -> {
 		}, operations);
-		return factory.getRepository(StorageEntryRepository.class, RepositoryFragments.just(lookup));
+		return factory.getRepository(StorageEntryRepository.class, RepositoryFragments.just(fastPath));
 	}
 
 	/** @return the repository, for single statements */
@@ -185,8 +185,7 @@ final class EntryStore implements AutoCloseable {
 	 * @return whether it was written
 	 */
 	boolean write(StorageEntry entry) {
-		return this.repository.upsert(entry.key(), entry.value(), entry.contentType(), entry.expiresAt(), entry.hlc(),
-				entry.origin(), entry.deleted()) > 0;
+		return this.repository.upsert(entry) > 0;
 	}
 
 	/**
