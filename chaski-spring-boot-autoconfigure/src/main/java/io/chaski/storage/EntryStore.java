@@ -29,6 +29,7 @@ import org.springframework.data.jdbc.repository.config.JdbcConfiguration;
 import org.springframework.data.jdbc.repository.support.JdbcRepositoryFactory;
 import org.springframework.data.relational.RelationalManagedTypes;
 import org.springframework.data.relational.core.mapping.DefaultNamingStrategy;
+import org.springframework.data.repository.core.support.RepositoryComposition.RepositoryFragments;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -83,7 +84,7 @@ final class EntryStore implements AutoCloseable {
 			migrate(jdbc);
 			jdbc.execute(EXPIRY_INDEX);
 			this.jdbc = jdbc;
-			this.repository = repository(new NamedParameterJdbcTemplate(jdbc));
+			this.repository = repository(new NamedParameterJdbcTemplate(jdbc), new StorageEntryFastPathImpl(jdbc));
 			this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 		}
 		catch (DataAccessException ex) {
@@ -141,7 +142,8 @@ final class EntryStore implements AutoCloseable {
 		}
 	}
 
-	private static StorageEntryRepository repository(NamedParameterJdbcTemplate operations) {
+	private static StorageEntryRepository repository(NamedParameterJdbcTemplate operations,
+			StorageEntryFastPath fastPath) {
 		SqliteDialect dialect = SqliteDialect.INSTANCE;
 		JdbcCustomConversions conversions = JdbcConfiguration.createCustomConversions(dialect, List.of());
 		JdbcMappingContext context = JdbcConfiguration.createMappingContext(
@@ -155,7 +157,7 @@ final class EntryStore implements AutoCloseable {
 		relations.setDelegate(access);
 		JdbcRepositoryFactory factory = new JdbcRepositoryFactory(access, context, converter, dialect, event -> {
 		}, operations);
-		return factory.getRepository(StorageEntryRepository.class);
+		return factory.getRepository(StorageEntryRepository.class, RepositoryFragments.just(fastPath));
 	}
 
 	/** @return the repository, for single statements */
@@ -183,8 +185,7 @@ final class EntryStore implements AutoCloseable {
 	 * @return whether it was written
 	 */
 	boolean write(StorageEntry entry) {
-		return this.repository.upsert(entry.key(), entry.value(), entry.contentType(), entry.expiresAt(), entry.hlc(),
-				entry.origin(), entry.deleted()) > 0;
+		return this.repository.upsert(entry) > 0;
 	}
 
 	/**

@@ -25,14 +25,14 @@ final class StatementCache implements InvocationHandler {
 
 	private final Connection connection;
 
-	private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(16, 0.75f, true) {
+	private final Map<String, Cached> statements = new LinkedHashMap<>(16, 0.75f, true) {
 
 		private static final long serialVersionUID = 1L;
 
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
 			if (size() > CAPACITY) {
-				closeQuietly(eldest.getValue());
+				closeQuietly(eldest.getValue().statement());
 				return true;
 			}
 			return false;
@@ -60,7 +60,7 @@ final class StatementCache implements InvocationHandler {
 			return prepare((String) args[0]);
 		}
 		if (name.equals("close")) {
-			this.statements.values().forEach(StatementCache::closeQuietly);
+			this.statements.values().forEach(cached -> closeQuietly(cached.statement()));
 			this.statements.clear();
 		}
 		else if (name.equals("unwrap") || name.equals("isWrapperFor")) {
@@ -76,21 +76,33 @@ final class StatementCache implements InvocationHandler {
 	}
 
 	private synchronized PreparedStatement prepare(String sql) throws SQLException {
-		PreparedStatement statement = this.statements.get(sql);
-		if (statement == null || statement.isClosed()) {
-			statement = this.connection.prepareStatement(sql);
-			this.statements.put(sql, statement);
+		Cached cached = this.statements.get(sql);
+		if (cached == null || cached.statement().isClosed()) {
+			cached = new Cached(this.connection.prepareStatement(sql));
+			this.statements.put(sql, cached);
 		}
-		PreparedStatement cached = statement;
-		return (PreparedStatement) Proxy.newProxyInstance(StatementCache.class.getClassLoader(),
-				new Class<?>[] { PreparedStatement.class }, (p, method, args) -> switch (method.getName()) {
-					case "close" -> {
-						cached.clearParameters();
-						yield null;
-					}
-					case "isClosed" -> false;
-					default -> call(cached, method, args);
-				});
+		return cached.handle();
+	}
+
+	/**
+	 * A statement and the handle given out for it, made once: a proxy per call cost a noticeable part of a get.
+	 * @param statement the real statement
+	 * @param handle the same statement, whose {@code close()} only clears its parameters
+	 */
+	private record Cached(PreparedStatement statement, PreparedStatement handle) {
+
+		Cached(PreparedStatement statement) {
+			this(statement, (PreparedStatement) Proxy.newProxyInstance(StatementCache.class.getClassLoader(),
+					new Class<?>[] { PreparedStatement.class }, (p, method, args) -> switch (method.getName()) {
+						case "close" -> {
+							statement.clearParameters();
+							yield null;
+						}
+						case "isClosed" -> false;
+						default -> call(statement, method, args);
+					}));
+		}
+
 	}
 
 	private static Object call(Object target, Method method, Object[] args) throws Throwable {

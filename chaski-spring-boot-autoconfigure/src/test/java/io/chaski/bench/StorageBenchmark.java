@@ -21,7 +21,7 @@ import io.chaski.wire.DefaultPayloadCodec;
 /**
  * Local put and get operations per second through {@link ChaskiStorage} against plain sqlite-jdbc prepared
  * statements with the same pragmas (WAL, synchronous NORMAL, busy timeout 5 s), in the same run. Not a test;
- * see docs/performance.md. Arguments: {@code [operations per round, default 20000] [rounds, default 5]}.
+ * see docs/performance.md. The rounds of the two sides alternate. Arguments: {@code [operations per round, default 20000] [rounds, default 5]}.
  */
 public final class StorageBenchmark {
 
@@ -37,16 +37,38 @@ public final class StorageBenchmark {
 		Path directory = Files.createTempDirectory("chaski-storage-bench");
 		System.out.printf("Storage benchmark: %d operations of 100-byte values, 1 warm-up + %d rounds, %d cores, %s%n",
 				operations, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-		try (Plain plain = new Plain(directory.resolve("plain.db"))) {
-			report("plain sqlite-jdbc put", measure(rounds, operations, plain::put));
-			report("plain sqlite-jdbc get", measure(rounds, operations, plain::get));
-		}
 		ChaskiNode node = ChaskiNode.builder().name("bench").build();
-		try (ChaskiStorage storage = ChaskiStorage.open(node, StorageSettings.of(directory.resolve("chaski.db")),
-				new DefaultPayloadCodec(), Clock.systemUTC())) {
-			report("ChaskiStorage put    ", measure(rounds, operations, i -> storage.put("key-" + i, VALUE, Duration.ZERO)));
-			report("ChaskiStorage get    ", measure(rounds, operations, i -> storage.get("key-" + i, byte[].class)));
+		try (Plain plain = new Plain(directory.resolve("plain.db"));
+				ChaskiStorage storage = ChaskiStorage.open(node, StorageSettings.of(directory.resolve("chaski.db")),
+						new DefaultPayloadCodec(), Clock.systemUTC())) {
+			compare("put", rounds, operations, plain::put, i -> storage.put("key-" + i, VALUE, Duration.ZERO));
+			compare("get", rounds, operations, plain::get, i -> storage.get("key-" + i, byte[].class));
 		}
+	}
+
+	/**
+	 * Runs the rounds of both sides alternately, so that load from other processes, which varies a lot on a shared
+	 * machine, falls on both alike; the ratio is the median of the per-round ratios.
+	 */
+	private static void compare(String name, int rounds, int operations, Operation plain, Operation chaski)
+			throws Exception {
+		double[] plainRates = new double[rounds];
+		double[] chaskiRates = new double[rounds];
+		double[] ratios = new double[rounds];
+		for (int round = -1; round < rounds; round++) {
+			double plainRate = measure(operations, plain);
+			double chaskiRate = measure(operations, chaski);
+			if (round >= 0) {
+				plainRates[round] = plainRate;
+				chaskiRates[round] = chaskiRate;
+				ratios[round] = chaskiRate / plainRate;
+			}
+		}
+		report("plain sqlite-jdbc " + name, plainRates);
+		report("ChaskiStorage " + name + "    ", chaskiRates);
+		Arrays.sort(ratios);
+		System.out.printf("ChaskiStorage / plain %s: %.2fx median of rounds (min %.2f, max %.2f)%n", name,
+				ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
 	}
 
 	private static void report(String name, double[] perSecond) {
@@ -55,19 +77,12 @@ public final class StorageBenchmark {
 				perSecond[0], perSecond[perSecond.length - 1]);
 	}
 
-	private static double[] measure(int rounds, int operations, Operation operation) throws Exception {
-		double[] perSecond = new double[rounds];
-		for (int round = -1; round < rounds; round++) {
-			long start = System.nanoTime();
-			for (int i = 0; i < operations; i++) {
-				operation.run(i);
-			}
-			long nanos = System.nanoTime() - start;
-			if (round >= 0) {
-				perSecond[round] = operations * 1e9 / nanos;
-			}
+	private static double measure(int operations, Operation operation) throws Exception {
+		long start = System.nanoTime();
+		for (int i = 0; i < operations; i++) {
+			operation.run(i);
 		}
-		return perSecond;
+		return operations * 1e9 / (System.nanoTime() - start);
 	}
 
 	@FunctionalInterface

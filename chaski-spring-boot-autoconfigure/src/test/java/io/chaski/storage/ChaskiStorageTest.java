@@ -88,6 +88,24 @@ class ChaskiStorageTest {
 	}
 
 	@Test
+	void theUpsertKeepsEveryColumnOfTheWinningWriteOnly() {
+		EntryStore store = this.storage.store();
+		String a = "00000000-0000-0000-0000-00000000000a";
+		String b = "00000000-0000-0000-0000-00000000000b";
+		assertThat(store.write(new StorageEntry("k", new byte[] { 1 }, "text/plain", 77, 10, a, false))).isTrue();
+		assertThat(store.write(new StorageEntry("k", new byte[] { 2 }, null, 88, 9, b, false))).isFalse();
+		assertThat(store.write(new StorageEntry("k", new byte[] { 3 }, null, 99, 10, b, true))).isTrue();
+		assertThat(store.write(new StorageEntry("k", new byte[] { 4 }, null, 5, 10, a, false))).isFalse();
+
+		StorageEntry row = store.rows().findEntry("k").orElseThrow();
+		assertThat(row.value()).containsExactly(3);
+		assertThat(row).extracting(StorageEntry::contentType, StorageEntry::expiresAt, StorageEntry::hlc,
+				StorageEntry::origin, StorageEntry::deleted)
+			.containsExactly(null, 99L, 10L, b, true);
+		assertThat(store.rows().findEntry("other")).isEmpty();
+	}
+
+	@Test
 	void keysExpireByTheClockAndAreDeletedLazilyAndBySweeps() {
 		this.storage.put("short", "s", Duration.ofSeconds(10));
 		this.storage.put("forever", "f", Duration.ZERO);
