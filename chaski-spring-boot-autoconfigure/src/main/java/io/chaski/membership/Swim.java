@@ -150,12 +150,8 @@ final class Swim {
 	 * @param now the current time in nanoseconds
 	 */
 	synchronized void received(InetSocketAddress from, byte[] data, long now) {
-		Packet packet;
-		try {
-			packet = this.codec.decode(data);
-		}
-		catch (PacketRejectedException ex) {
-			this.stats.reject(ex.reason());
+		Packet packet = decodeOrCount(data);
+		if (packet == null) {
 			return;
 		}
 		if (this.leaving || packet.sender().equals(this.self.id())) {
@@ -190,6 +186,17 @@ final class Swim {
 		}
 	}
 
+	/** @return the packet, or {@code null} when it must be dropped (counted by reason) */
+	private Packet decodeOrCount(byte[] data) {
+		try {
+			return this.codec.decode(data);
+		}
+		catch (PacketRejectedException ex) {
+			this.stats.reject(ex.reason());
+			return null;
+		}
+	}
+
 	/** @return a multicast announcement: a SYNC carrying this member's record (signed when a secret is set) */
 	synchronized byte[] announcement() {
 		return this.codec.encode(PacketType.SYNC, this.self.id(), 0, Packet.NOBODY, List.of(this.codec.record(this.self)));
@@ -202,12 +209,8 @@ final class Swim {
 	 * @param now the current time in nanoseconds
 	 */
 	synchronized void announced(byte[] data, long now) {
-		Packet packet;
-		try {
-			packet = this.codec.decode(data);
-		}
-		catch (PacketRejectedException ex) {
-			this.stats.reject(ex.reason());
+		Packet packet = decodeOrCount(data);
+		if (packet == null) {
 			return;
 		}
 		if (this.leaving || packet.type() != PacketType.SYNC || packet.sender().equals(this.self.id())
