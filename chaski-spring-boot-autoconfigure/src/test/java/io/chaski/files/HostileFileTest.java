@@ -111,12 +111,9 @@ class HostileFileTest {
 		send(EnvelopeKind.FILE_START,
 				FileMessages.start(new FileMessages.Start(5, 1L << 30, new byte[32], "big.bin", Map.of())));
 		FileMessages.Credit credit = FileMessages.readCredit(this.peer.next(EnvelopeKind.FILE_CREDIT, WAIT).payload());
-		byte[] block = new byte[64 * 1024];
-		long offset = 0;
-		while (offset <= credit.limit()) {
-			sendChunk(5, offset, block, 0, block.length);
-			offset += block.length;
-		}
+		// one chunk one byte past the whole credit: nothing was written yet, so no further credit can race it
+		byte[] block = new byte[Math.toIntExact(credit.limit()) + 1];
+		sendChunk(5, 0, block, 0, block.length);
 		FileMessages.Result result = FileMessages.readResult(this.peer.next(EnvelopeKind.FILE_RESULT, WAIT).payload());
 		assertThat(result.outcome()).isEqualTo(FileOutcome.FAILED);
 		assertThat(result.reason()).contains("credit");
