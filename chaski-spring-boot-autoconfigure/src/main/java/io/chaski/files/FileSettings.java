@@ -48,24 +48,6 @@ public record FileSettings(boolean enabled, Path directory, long maxSize, boolea
 	}
 
 	/**
-	 * Settings with the default resume window (an hour).
-	 * @param enabled whether this node accepts files
-	 * @param directory where received files go
-	 * @param maxSize largest file accepted
-	 * @param overwrite whether a received file may replace an existing one
-	 * @param chunkSize data bytes per chunk
-	 * @param window bytes in flight per transfer
-	 * @param timeout how long either side waits for progress
-	 * @param maxTransfers most transfers at once
-	 * @param threads file threads
-	 */
-	public FileSettings(boolean enabled, Path directory, long maxSize, boolean overwrite, int chunkSize, int window,
-			Duration timeout, int maxTransfers, int threads) {
-		this(enabled, directory, maxSize, overwrite, chunkSize, window, timeout, maxTransfers, threads,
-				DEFAULTS.resumeWindow);
-	}
-
-	/**
 	 * @param value whether to accept files
 	 * @param where the receiving directory
 	 * @return these settings with receiving turned on or off, into that directory

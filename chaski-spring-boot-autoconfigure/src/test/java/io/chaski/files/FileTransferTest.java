@@ -104,7 +104,8 @@ class FileTransferTest {
 	@Test
 	void overMaxSizeIsRefusedBeforeAnyByteIsWritten() throws Exception {
 		Path inbox = this.tmp.resolve("inbox");
-		FileSettings small = new FileSettings(true, inbox, 1000, false, CHUNK, 4 * CHUNK, Duration.ofSeconds(10), 4, 2);
+		FileSettings small = new FileSettings(true, inbox, 1000, false, CHUNK, 4 * CHUNK, Duration.ofSeconds(10), 4, 2,
+				FileSettings.DEFAULTS.resumeWindow());
 		Pair pair = pair(small);
 		FileTransferResult result = pair.sender.pushFile("files", randomFile("big.bin", 1001)).get(30, TimeUnit.SECONDS);
 		FileDelivery delivery = result.deliveries().get(pair.receiver.node().id());
@@ -161,7 +162,8 @@ class FileTransferTest {
 	void cancellingThePushDeletesWhatTheReceiverHolds() throws Exception {
 		Path inbox = this.tmp.resolve("inbox");
 		// one small chunk in flight at a time: slow enough to cancel half-way
-		Pair pair = pair(new FileSettings(true, inbox, 1L << 30, false, 4096, 4096, Duration.ofSeconds(20), 4, 1));
+		Pair pair = pair(new FileSettings(true, inbox, 1L << 30, false, 4096, 4096, Duration.ofSeconds(20), 4, 1,
+				FileSettings.DEFAULTS.resumeWindow()));
 		CompletableFuture<FileTransferResult> transfer = pair.sender.pushFile("files",
 				randomFile("cancelled.bin", 8L * 1024 * 1024));
 		await().atMost(Duration.ofSeconds(30)).until(() -> pair.receiver.files().active().stream()
@@ -176,7 +178,8 @@ class FileTransferTest {
 	// ---------------------------------------------------------------- fixtures
 
 	static FileSettings settings(boolean enabled, Path directory) {
-		return new FileSettings(enabled, directory, 1L << 30, false, CHUNK, 8 * CHUNK, Duration.ofSeconds(20), 8, 2);
+		return new FileSettings(enabled, directory, 1L << 30, false, CHUNK, 8 * CHUNK, Duration.ofSeconds(20), 8, 2,
+				FileSettings.DEFAULTS.resumeWindow());
 	}
 
 	record Pair(ChaskiStreamer sender, ChaskiStreamer receiver) {

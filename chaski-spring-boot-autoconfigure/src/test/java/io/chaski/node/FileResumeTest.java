@@ -40,7 +40,7 @@ class FileResumeTest {
 		long size = 8L * 1024 * 1024;
 		// small chunks and one chunk in flight: slow enough on loopback to cut it half-way
 		FileSettings slow = new FileSettings(true, this.tmp.resolve("inbox"), 1L << 30, false, 4096, 4096,
-				Duration.ofSeconds(20), 4, 1);
+				Duration.ofSeconds(20), 4, 1, FileSettings.DEFAULTS.resumeWindow());
 		ChaskiNode a = this.nodes.start("sender");
 		ChaskiNode b = this.nodes.start("receiver", "files");
 		try (ChaskiStreamer sender = new ChaskiStreamer(a, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(), slow);

@@ -104,12 +104,7 @@ class TopicPairingTest {
 
 	@Test
 	void eightNodesWithTwoConnectionsEachInitiateAtMostTwoAndEveryMessageReachesAll() {
-		List<ChaskiNode> mesh = new ArrayList<>();
-		for (int i = 0; i < 8; i++) {
-			mesh.add(this.nodes.start(this.nodes.builder("n" + i).subscriptions("t").maxConnections(2)
-				.idleTimeout(IDLE)));
-		}
-		mesh.forEach(node -> link(node, mesh.get(0)));
+		List<ChaskiNode> mesh = oneTopicGroup("n", 8, 2);
 		await("every node pairs with 2 of 8 and initiates at most 2 links").atMost(SETTLE)
 			.until(() -> mesh.stream().allMatch(node -> pairedWith(node, 8, 2) && initiated(node) <= 2));
 		assertThat(mesh).allSatisfy(node -> assertThat(initiated(node)).isLessThanOrEqualTo(2));
@@ -127,12 +122,7 @@ class TopicPairingTest {
 
 	@Test
 	void aLinkLostWhenAMemberLeavesIsReplacedByTheNextAlongTheRing() {
-		List<ChaskiNode> ring = new ArrayList<>();
-		for (int i = 0; i < 4; i++) {
-			ring.add(this.nodes.start(this.nodes.builder("r" + i).subscriptions("t").maxConnections(1)
-				.idleTimeout(IDLE)));
-		}
-		ring.forEach(node -> link(node, ring.get(0)));
+		List<ChaskiNode> ring = oneTopicGroup("r", 4, 1);
 		// one link each to its successor: a ring of 4, where every node has 2 peers
 		await("a ring of 4").atMost(SETTLE)
 			.until(() -> ring.stream().allMatch(node -> pairedWith(node, 4, 1) && node.peers().size() == 2));
@@ -231,6 +221,17 @@ class TopicPairingTest {
 	}
 
 	// ---------------------------------------------------------------- helpers
+
+	/** Starts nodes on topic {@code t} that join through the first one by membership alone (no TCP dial). */
+	private List<ChaskiNode> oneTopicGroup(String prefix, int count, int maxConnections) {
+		List<ChaskiNode> group = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			group.add(this.nodes.start(this.nodes.builder(prefix + i).subscriptions("t").maxConnections(maxConnections)
+				.idleTimeout(IDLE)));
+		}
+		group.forEach(node -> link(node, group.get(0)));
+		return group;
+	}
 
 	/**
 	 * Starts nodes with the given topics; every node after the first dials it over TCP and seeds membership from

@@ -165,14 +165,8 @@ class RemoteCallTest {
 		awaitOffers(calls, "provider", "greeter");
 		Greeter patient = calls.proxy("greeter", Greeter.class, LONG);
 
-		CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
-			try {
-				return patient.slow(LONG.toMillis());
-			}
-			catch (InterruptedException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<String> call = CompletableFuture
+			.supplyAsync(() -> unchecked(() -> patient.slow(LONG.toMillis())));
 		await().atMost(Duration.ofSeconds(10)).until(() -> greeter.calls.get() == 1);
 		provider.stop();
 		served.close();
@@ -205,7 +199,7 @@ class RemoteCallTest {
 		// four calls at once that each wait until released: the fewest-in-flight rule puts two on each
 		List<CompletableFuture<String>> slow = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			slow.add(CompletableFuture.supplyAsync(() -> slowCall(greeter, LONG.toMillis())));
+			slow.add(CompletableFuture.supplyAsync(() -> unchecked(() -> greeter.slow(LONG.toMillis()))));
 			int sent = i + 1;
 			await().atMost(Duration.ofSeconds(10)).until(() -> first.calls.get() + second.calls.get() == sent);
 		}
@@ -234,14 +228,8 @@ class RemoteCallTest {
 		TestNodes.connect(client, one);
 		awaitOffers(calls, "one", "greeter");
 		Greeter greeter = calls.proxy("greeter", Greeter.class, LONG);
-		CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
-			try {
-				return greeter.slowIdempotent(LONG.toMillis());
-			}
-			catch (InterruptedException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<String> call = CompletableFuture
+			.supplyAsync(() -> unchecked(() -> greeter.slowIdempotent(LONG.toMillis())));
 		await().atMost(Duration.ofSeconds(10)).until(() -> first.calls.get() == 1);
 		NamedGreeter second = provide(this.remote.registry(two), "two");
 		second.release.countDown();
@@ -286,7 +274,7 @@ class RemoteCallTest {
 
 		List<CompletableFuture<String>> flood = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
-			flood.add(CompletableFuture.supplyAsync(() -> slowCall(proxy, LONG.toMillis())));
+			flood.add(CompletableFuture.supplyAsync(() -> unchecked(() -> proxy.slow(LONG.toMillis()))));
 		}
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> flood.stream().filter(CompletableFuture::isCompletedExceptionally).count() == 16);
@@ -301,13 +289,21 @@ class RemoteCallTest {
 		assertThat(proxy.greet("fay")).isEqualTo("hello fay from provider");
 	}
 
-	private static String slowCall(Greeter greeter, long millis) {
+	/** Runs a blocking call whose only checked exception is an interrupt (for calls made on another thread). */
+	private static String unchecked(InterruptibleCall call) {
 		try {
-			return greeter.slow(millis);
+			return call.call();
 		}
 		catch (InterruptedException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	@FunctionalInterface
+	private interface InterruptibleCall {
+
+		String call() throws InterruptedException;
+
 	}
 
 	private static Envelope call(RawPeer peer, String service, String method, byte[] payload) {
