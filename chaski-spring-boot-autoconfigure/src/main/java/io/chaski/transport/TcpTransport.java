@@ -99,7 +99,7 @@ public final class TcpTransport {
 			nio.setTcpNioConnectionSupport(new QuietNioConnections());
 		}
 		if (factory instanceof QuietNetServer net) {
-			net.setTcpNetConnectionSupport(new DirectWriteConnections());
+			net.setTcpNetConnectionSupport(new BlockingConnections());
 		}
 		configure(factory, false);
 		this.server = factory;
@@ -170,7 +170,7 @@ public final class TcpTransport {
 			nio.setTcpNioConnectionSupport(new QuietNioConnections());
 		}
 		else if (factory instanceof TcpNetClientConnectionFactory net) {
-			net.setTcpNetConnectionSupport(new DirectWriteConnections());
+			net.setTcpNetConnectionSupport(new BlockingConnections());
 		}
 		factory.setConnectTimeout((int) Math.max(1, this.settings.connectTimeout().toSeconds()));
 		configure(factory, true);
