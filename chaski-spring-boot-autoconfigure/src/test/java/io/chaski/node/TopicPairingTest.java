@@ -107,7 +107,8 @@ class TopicPairingTest {
 		List<ChaskiNode> mesh = oneTopicGroup("n", 8, 2);
 		await("every node pairs with 2 of 8 and initiates at most 2 links").atMost(SETTLE)
 			.until(() -> mesh.stream().allMatch(node -> pairedWith(node, 8, 2) && initiated(node) <= 2));
-		assertThat(mesh).allSatisfy(node -> assertThat(initiated(node)).isLessThanOrEqualTo(2));
+		// no second look at the links here: a choice that changes with the measured latencies may dial one more
+		// member for a moment, until the link it no longer needs idles out (the await saw the steady state)
 		List<ChaskiSubscription<String>> subscriptions = mesh.stream()
 			.map(node -> this.nodes.streamer(node).<String>subscribe("t", String.class))
 			.toList();
