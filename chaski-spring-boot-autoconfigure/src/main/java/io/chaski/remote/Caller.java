@@ -2,6 +2,7 @@ package io.chaski.remote;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.Edge;
+import io.chaski.node.EnvelopeHandler;
 import io.chaski.support.LogSafe;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
@@ -24,7 +26,7 @@ import io.chaski.wire.PayloadCodec;
  * answers to pending calls, times them out, and fails or (for idempotent methods) redirects the calls of a
  * provider that disconnects or is busy.
  */
-final class Caller {
+final class Caller implements EnvelopeHandler {
 
 	private final ChaskiNode node;
 
@@ -39,8 +41,14 @@ final class Caller {
 	/** How often timeouts are checked: the precision of a call's timeout. */
 	private static final long SWEEP_MILLIS = 10;
 
-	/** Runs failovers, so that no I/O thread waits for room in another peer's queue. */
-	private final Executor retries;
+	/**
+	 * Runs failovers, so that no I/O thread waits for room in another peer's queue, and completes the futures of
+	 * asynchronous calls.
+	 */
+	private final Executor callbacks;
+
+	/** The asynchronous calls the frame this I/O thread is reading answered, handed over together at its end. */
+	private final ThreadLocal<List<PendingCall>> frameAnswers = ThreadLocal.withInitial(ArrayList::new);
 
 	private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
 
@@ -53,13 +61,13 @@ final class Caller {
 	private volatile boolean closed;
 
 	Caller(ChaskiNode node, PayloadCodec codec, RemoteSettings settings, ServiceDirectory directory,
-			List<RemoteObserver> observers, ScheduledExecutorService timer, Executor retries) {
+			List<RemoteObserver> observers, ScheduledExecutorService timer, Executor callbacks) {
 		this.node = node;
 		this.codec = codec;
 		this.settings = settings;
 		this.directory = directory;
 		this.observers = observers;
-		this.retries = retries;
+		this.callbacks = callbacks;
 		timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
@@ -206,7 +214,7 @@ final class Caller {
 							+ LogSafe.of(provider.name()) + " offers the service '" + call.service
 							+ "' but cannot be reached"));
 				}
-			}, this.retries);
+			}, this.callbacks);
 	}
 
 	private int inFlight(Edge edge) {
@@ -220,7 +228,8 @@ final class Caller {
 	}
 
 	/** A RESULT arrived (on an I/O thread). */
-	void onResult(Edge from, Envelope envelope) {
+	@Override
+	public void handle(Edge from, Envelope envelope) {
 		PendingCall call = claim(from, envelope);
 		if (call == null) {
 			return;
@@ -236,7 +245,26 @@ final class Caller {
 		}
 		if (call.result.complete(value)) {
 			observe(call, "success");
+			if (call.answer != null) {
+				this.frameAnswers.get().add(call);
+			}
 		}
+	}
+
+	/** The frame's asynchronous answers complete in one task: one hand-off per frame, not one per call. */
+	@Override
+	public void endOfFrame() {
+		List<PendingCall> answered = this.frameAnswers.get();
+		if (answered.isEmpty()) {
+			return;
+		}
+		PendingCall[] calls = answered.toArray(new PendingCall[0]);
+		answered.clear();
+		this.callbacks.execute(() -> {
+			for (PendingCall call : calls) {
+				call.forward();
+			}
+		});
 	}
 
 	/** A CALL_FAILED arrived (on an I/O thread). */
@@ -287,7 +315,7 @@ final class Caller {
 	/** An attempt failed in a way that leaves the method unrun or safe to rerun. */
 	private void failed(PendingCall call, ChaskiRemoteException why, String outcome) {
 		if (call.idempotent() && call.remainingNanos() > 0) {
-			this.retries.execute(() -> send(call, why));
+			this.callbacks.execute(() -> send(call, why));
 		}
 		else {
 			finish(call, why, outcome);
@@ -324,6 +352,9 @@ final class Caller {
 	private void finish(PendingCall call, ChaskiRemoteException failure, String outcome) {
 		if (call.result.completeExceptionally(failure)) {
 			observe(call, outcome);
+			if (call.answer != null) {
+				this.callbacks.execute(call::forward);
+			}
 		}
 	}
 

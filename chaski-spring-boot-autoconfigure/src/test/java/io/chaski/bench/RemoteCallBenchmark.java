@@ -88,6 +88,8 @@ public final class RemoteCallBenchmark {
 			double[] rates = new double[3];
 			long asyncCpuBefore = cpuNanos();
 			long asyncBytesBefore = allocatedBytes();
+			long[] framesBefore = { provider.stats().framesIn(), provider.stats().envelopesIn(), caller.stats().framesIn(),
+					caller.stats().envelopesIn() };
 			for (int i = 0; i < rates.length; i++) {
 				rates[i] = asyncCalls(echo, asyncCalls, window);
 			}
@@ -98,6 +100,11 @@ public final class RemoteCallBenchmark {
 					(cpuNanos() - asyncCpuBefore) / 1e3 / (3.0 * asyncCalls));
 			System.out.printf(Locale.ROOT, "%-22s: %.0f bytes allocated per call (both nodes)%n", "chaski async calls",
 					(allocatedBytes() - asyncBytesBefore) / (3.0 * asyncCalls));
+			System.out.printf(Locale.ROOT, "%-22s: %.1f calls per frame in, %.1f results per frame back%n",
+					"chaski async calls", (provider.stats().envelopesIn() - framesBefore[1])
+							/ (double) Math.max(1, provider.stats().framesIn() - framesBefore[0]),
+					(caller.stats().envelopesIn() - framesBefore[3])
+							/ (double) Math.max(1, caller.stats().framesIn() - framesBefore[2]));
 			calls.close();
 			served.close();
 		}
