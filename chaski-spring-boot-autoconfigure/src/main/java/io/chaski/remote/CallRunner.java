@@ -227,7 +227,11 @@ final class CallRunner implements AutoCloseable, EnvelopeHandler {
 			thrown(from, call, service, method, ex, start);
 			return;
 		}
-		if (result instanceof CompletableFuture<?> future) {
+		if (result instanceof CompletableFuture<?> future && future.isDone() && !future.isCompletedExceptionally()) {
+			// done already (a cached or computed value): no stages to set up
+			answer(from, call, service, method, future.getNow(null), start, last);
+		}
+		else if (result instanceof CompletableFuture<?> future) {
 			future.orTimeout(left, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
 				if (failure != null) {
 					thrown(from, call, service, method, unwrap(failure), start);

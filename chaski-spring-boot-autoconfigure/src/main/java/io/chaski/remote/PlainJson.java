@@ -28,8 +28,11 @@ final class PlainJson {
 	 * @return its JSON, or {@code null} if it is not a plain value
 	 */
 	static byte[] write(Object value) {
-		if (value instanceof Integer || value instanceof Long) {
-			return value.toString().getBytes(StandardCharsets.ISO_8859_1);
+		if (value instanceof Integer number) {
+			return digits(number.intValue());
+		}
+		if (value instanceof Long number) {
+			return digits(number.longValue());
 		}
 		if (value instanceof Boolean flag) {
 			return (flag ? TRUE : FALSE).clone();
@@ -45,14 +48,13 @@ final class PlainJson {
 	 */
 	static Object read(byte[] bytes, Type type) {
 		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-			Long number = digits(bytes);
-			if (number == null) {
+			long value = digits(bytes);
+			if (value == NO_NUMBER) {
 				return NOT_PLAIN;
 			}
 			if (type == long.class || type == Long.class) {
-				return number;
+				return value;
 			}
-			long value = number;
 			return (value == (int) value) ? (Object) (int) value : NOT_PLAIN;
 		}
 		if (type == boolean.class || type == Boolean.class) {
@@ -61,18 +63,44 @@ final class PlainJson {
 		return NOT_PLAIN;
 	}
 
-	/** An optional minus and 1 to 18 digits (so no overflow), no leading zero (as JSON), or {@code null}. */
-	private static Long digits(byte[] bytes) {
+	/** What {@link #digits(byte[])} returns for bytes that are not a number it reads: 18 digits never give it. */
+	private static final long NO_NUMBER = Long.MIN_VALUE;
+
+	/** A number's decimal digits, written straight into its bytes (no {@code String} on the way). */
+	private static byte[] digits(long value) {
+		if (value == Long.MIN_VALUE) {
+			return Long.toString(value).getBytes(StandardCharsets.ISO_8859_1); // its magnitude has no long
+		}
+		long rest = Math.abs(value);
+		int length = (value < 0) ? 2 : 1;
+		for (long left = rest; left >= 10; left /= 10) {
+			length++;
+		}
+		byte[] bytes = new byte[length];
+		for (int i = length - 1; i >= ((value < 0) ? 1 : 0); i--) {
+			bytes[i] = (byte) ('0' + rest % 10);
+			rest /= 10;
+		}
+		if (value < 0) {
+			bytes[0] = '-';
+		}
+		return bytes;
+	}
+
+	/**
+	 * An optional minus and 1 to 18 digits (so no overflow), no leading zero (as JSON), or {@link #NO_NUMBER}.
+	 */
+	private static long digits(byte[] bytes) {
 		int start = (bytes.length > 0 && bytes[0] == '-') ? 1 : 0;
 		int count = bytes.length - start;
 		if (count < 1 || count > 18 || (count > 1 && bytes[start] == '0')) {
-			return null;
+			return NO_NUMBER;
 		}
 		long value = 0;
 		for (int i = start; i < bytes.length; i++) {
 			int digit = bytes[i] - '0';
 			if (digit < 0 || digit > 9) {
-				return null;
+				return NO_NUMBER;
 			}
 			value = value * 10 + digit;
 		}
