@@ -50,7 +50,7 @@ final class Caller implements EnvelopeHandler {
 	/** The asynchronous calls the frame this I/O thread is reading answered, handed over together at its end. */
 	private final ThreadLocal<List<PendingCall>> frameAnswers = ThreadLocal.withInitial(ArrayList::new);
 
-	private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
+	private final PendingCalls pending;
 
 	private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -68,6 +68,7 @@ final class Caller implements EnvelopeHandler {
 		this.directory = directory;
 		this.observers = observers;
 		this.callbacks = callbacks;
+		this.pending = new PendingCalls(settings.maxPendingCalls());
 		timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
@@ -111,11 +112,11 @@ final class Caller implements EnvelopeHandler {
 	 */
 	private void sweep() {
 		long now = System.nanoTime();
-		for (PendingCall call : this.pending.values()) {
+		this.pending.forEach(call -> {
 			if (now - call.startNanos >= call.timeoutNanos && release(call)) {
 				timedOut(call);
 			}
-		}
+		});
 	}
 
 	/** Sends a call to the best provider it has not tried; {@code previous} is why the last attempt failed. */
@@ -158,7 +159,7 @@ final class Caller implements EnvelopeHandler {
 			count = this.inFlight.computeIfAbsent(provider.nodeId(), key -> new AtomicInteger());
 		}
 		count.incrementAndGet();
-		this.pending.put(id, call);
+		this.pending.add(call);
 		if (call.result.isDone()) {
 			release(call); // timed out meanwhile
 			return;
@@ -293,23 +294,23 @@ final class Caller implements EnvelopeHandler {
 	 * @param what what happened to it, for the message ("disconnected", "was declared dead")
 	 */
 	void providerLost(UUID peer, String name, String what) {
-		for (PendingCall call : this.pending.values()) {
+		this.pending.forEach(call -> {
 			if (peer.equals(call.provider) && release(call)) {
 				failed(call, new ChaskiRemoteException("node " + LogSafe.of(name) + " providing '" + call.service
 						+ "' " + what + " during a call of " + call.method.getName()), "disconnected");
 			}
-		}
+		});
 		this.inFlight.remove(peer);
 	}
 
 	/** Fails every pending call and refuses new ones: the registry is closing. */
 	void close(String why) {
 		this.closed = true;
-		for (PendingCall call : this.pending.values()) {
+		this.pending.forEach(call -> {
 			if (release(call)) {
 				finish(call, new ChaskiRemoteException(call.describe() + " abandoned: " + why), "disconnected");
 			}
-		}
+		});
 	}
 
 	/** An attempt failed in a way that leaves the method unrun or safe to rerun. */

@@ -20,6 +20,13 @@ final class PlainJson {
 
 	private static final byte[] FALSE = { 'f', 'a', 'l', 's', 'e' };
 
+	/** 10 to the power of the index, as far as an {@code int} goes. */
+	private static final int[] TENS = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+			1_000_000_000 };
+
+	/** What {@link #digits(byte[])} returns for bytes that are not a number it reads: 18 digits never give it. */
+	private static final long NO_NUMBER = Long.MIN_VALUE;
+
 	private PlainJson() {
 	}
 
@@ -63,25 +70,24 @@ final class PlainJson {
 		return NOT_PLAIN;
 	}
 
-	/** What {@link #digits(byte[])} returns for bytes that are not a number it reads: 18 digits never give it. */
-	private static final long NO_NUMBER = Long.MIN_VALUE;
-
 	/** A number's decimal digits, written straight into its bytes (no {@code String} on the way). */
 	private static byte[] digits(long value) {
-		if (value == Long.MIN_VALUE) {
-			return Long.toString(value).getBytes(StandardCharsets.ISO_8859_1); // its magnitude has no long
+		if (value != (int) value || value == Integer.MIN_VALUE) {
+			return Long.toString(value).getBytes(StandardCharsets.ISO_8859_1); // rare: long arithmetic is slow
 		}
-		long rest = Math.abs(value);
-		int length = (value < 0) ? 2 : 1;
-		for (long left = rest; left >= 10; left /= 10) {
+		int rest = Math.abs((int) value);
+		int sign = (value < 0) ? 1 : 0;
+		int length = sign + 1;
+		while (length - sign < 10 && rest >= TENS[length - sign]) {
 			length++;
 		}
 		byte[] bytes = new byte[length];
-		for (int i = length - 1; i >= ((value < 0) ? 1 : 0); i--) {
-			bytes[i] = (byte) ('0' + rest % 10);
-			rest /= 10;
+		for (int i = length - 1; i >= sign; i--) {
+			int next = rest / 10;
+			bytes[i] = (byte) ('0' + rest - next * 10);
+			rest = next;
 		}
-		if (value < 0) {
+		if (sign == 1) {
 			bytes[0] = '-';
 		}
 		return bytes;
