@@ -2,6 +2,7 @@ package io.chaski.remote;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.Edge;
+import io.chaski.node.EnvelopeHandler;
 import io.chaski.support.DaemonThreads;
 import io.chaski.support.IoThreads;
 import io.chaski.wire.Envelope;
@@ -34,7 +37,7 @@ import io.chaski.wire.PayloadCodec;
  * I/O threads, and answers each with a RESULT or a CALL_FAILED. Deny by default: only the methods of a service's
  * exported interface are found; anything else is refused with a message naming what was asked.
  */
-final class CallRunner implements AutoCloseable {
+final class CallRunner implements AutoCloseable, EnvelopeHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(CallRunner.class);
 
@@ -57,6 +60,9 @@ final class CallRunner implements AutoCloseable {
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final int maxInFlight;
+
+	/** The calls of the frame this I/O thread is reading, handed over together at its end. */
+	private final ThreadLocal<List<Call>> frameCalls = ThreadLocal.withInitial(ArrayList::new);
 
 	CallRunner(ChaskiNode node, PayloadCodec codec, RemoteSettings settings, List<RemoteObserver> observers) {
 		this.node = node;
@@ -93,8 +99,9 @@ final class CallRunner implements AutoCloseable {
 		return this.inFlight.get();
 	}
 
-	/** A CALL arrived (on an I/O thread): find its method, then hand it to the executor. */
-	void onCall(Edge from, Envelope call) {
+	/** A CALL arrived (on an I/O thread): find its method, then keep it for the frame's batch. */
+	@Override
+	public void handle(Edge from, Envelope call) {
 		long start = System.nanoTime();
 		ExportedService service = this.services.get(call.topic());
 		String signature = call.headers().get(RemoteHeaders.METHOD);
@@ -115,20 +122,75 @@ final class CallRunner implements AutoCloseable {
 					this.node.name()), start, false);
 			return;
 		}
+		this.frameCalls.get().add(new Call(from, call, service, method, deadline, start));
+	}
+
+	/** The frame's calls go to the executor in one task: one hand-off per frame, not one per call. */
+	@Override
+	public void endOfFrame() {
+		List<Call> calls = this.frameCalls.get();
+		if (calls.isEmpty()) {
+			return;
+		}
+		Batch batch = new Batch(calls.toArray(new Call[0]));
+		calls.clear();
 		try {
-			this.executor.execute(() -> runSafely(from, call, service, method, deadline, start));
+			this.executor.execute(batch);
 		}
 		catch (RejectedExecutionException ex) {
-			fail(from, call, service, method, new CallFailure(CallFailure.BUSY, null, "no thread free",
-					this.node.name()), start, true);
+			for (Call call : batch.calls) {
+				fail(call.from, call.envelope, call.service, call.method, new CallFailure(CallFailure.BUSY, null,
+						"no thread free", this.node.name()), call.start, true);
+			}
 		}
+	}
+
+	/** A call accepted from a frame, waiting for a thread. */
+	private record Call(Edge from, Envelope envelope, ExportedService service, Method method, long deadline,
+			long start) {
+	}
+
+	/**
+	 * The calls of one frame. Threads take them one at a time; whoever takes one while others wait queues a helper
+	 * first (one at a time, so that fast calls cost few wake-ups), so a slow call holds up no other for long.
+	 */
+	private final class Batch implements Runnable {
+
+		private final Call[] calls;
+
+		private final AtomicInteger next = new AtomicInteger();
+
+		private final AtomicBoolean helperQueued = new AtomicBoolean();
+
+		Batch(Call[] calls) {
+			this.calls = calls;
+		}
+
+		@Override
+		public void run() {
+			this.helperQueued.set(false);
+			for (int i = this.next.getAndIncrement(); i < this.calls.length; i = this.next.getAndIncrement()) {
+				if (i + 1 < this.calls.length && this.helperQueued.compareAndSet(false, true)) {
+					try {
+						CallRunner.this.executor.execute(this);
+					}
+					catch (RejectedExecutionException ex) {
+						// every thread busy and the queue full: the threads that hold this batch run the rest
+					}
+				}
+				Call call = this.calls[i];
+				runSafely(call.from, call.envelope, call.service, call.method, call.deadline, call.start,
+						i + 1 >= this.calls.length);
+			}
+		}
+
 	}
 
 	/** Whatever goes wrong, the caller gets an answer and the in-flight count stays right. */
 	private void runSafely(Edge from, Envelope call, ExportedService service, Method method, long deadline,
-			long start) {
+			long start, boolean last) {
 		try {
-			run(from, call, service, method, deadline, start);
+			run(from, call, service, method, deadline, start, last);
 		}
 		catch (Throwable ex) {
 			log.warn("Remote call of {}.{} failed unexpectedly", service.name(), method.getName(), ex);
@@ -136,7 +198,8 @@ final class CallRunner implements AutoCloseable {
 		}
 	}
 
-	private void run(Edge from, Envelope call, ExportedService service, Method method, long deadline, long start) {
+	private void run(Edge from, Envelope call, ExportedService service, Method method, long deadline, long start,
+			boolean last) {
 		long left = deadline - System.nanoTime();
 		if (left <= 0) {
 			// the caller gave up already: running it now would only add load
@@ -164,22 +227,28 @@ final class CallRunner implements AutoCloseable {
 			thrown(from, call, service, method, ex, start);
 			return;
 		}
-		if (result instanceof CompletableFuture<?> future) {
+		if (result instanceof CompletableFuture<?> future && future.isDone() && !future.isCompletedExceptionally()) {
+			// done already (a cached or computed value): no stages to set up
+			answer(from, call, service, method, future.getNow(null), start, last);
+		}
+		else if (result instanceof CompletableFuture<?> future) {
 			future.orTimeout(left, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
 				if (failure != null) {
 					thrown(from, call, service, method, unwrap(failure), start);
 				}
 				else {
-					answer(from, call, service, method, value, start);
+					answer(from, call, service, method, value, start, last);
 				}
 			});
 		}
 		else {
-			answer(from, call, service, method, result, start);
+			answer(from, call, service, method, result, start, last);
 		}
 	}
 
-	private void answer(Edge from, Envelope call, ExportedService service, Method method, Object value, long start) {
+	/** @param last whether it ends its batch: then, with no other batch waiting, it is written at once */
+	private void answer(Edge from, Envelope call, ExportedService service, Method method, Object value, long start,
+			boolean last) {
 		Envelope result;
 		try {
 			result = Envelope.control(EnvelopeKind.RESULT, this.node.id(), call.id(), Values.encode(this.codec, value));
@@ -193,7 +262,7 @@ final class CallRunner implements AutoCloseable {
 		this.inFlight.decrementAndGet();
 		// off the I/O threads: with no other call waiting, written here when the link is idle (one wake-up less
 		// per round trip); with calls waiting, queued so that their answers share frames
-		if (this.executor.getQueue().isEmpty()) {
+		if (last && this.executor.getQueue().isEmpty()) {
 			from.send(result);
 		}
 		else {

@@ -2,6 +2,7 @@ package io.chaski.remote;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.Edge;
+import io.chaski.node.EnvelopeHandler;
 import io.chaski.support.LogSafe;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
@@ -24,7 +26,7 @@ import io.chaski.wire.PayloadCodec;
  * answers to pending calls, times them out, and fails or (for idempotent methods) redirects the calls of a
  * provider that disconnects or is busy.
  */
-final class Caller {
+final class Caller implements EnvelopeHandler {
 
 	private final ChaskiNode node;
 
@@ -39,10 +41,16 @@ final class Caller {
 	/** How often timeouts are checked: the precision of a call's timeout. */
 	private static final long SWEEP_MILLIS = 10;
 
-	/** Runs failovers, so that no I/O thread waits for room in another peer's queue. */
-	private final Executor retries;
+	/**
+	 * Runs failovers, so that no I/O thread waits for room in another peer's queue, and completes the futures of
+	 * asynchronous calls.
+	 */
+	private final Executor callbacks;
 
-	private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
+	/** The asynchronous calls the frame this I/O thread is reading answered, handed over together at its end. */
+	private final ThreadLocal<List<PendingCall>> frameAnswers = ThreadLocal.withInitial(ArrayList::new);
+
+	private final PendingCalls pending;
 
 	private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -53,13 +61,14 @@ final class Caller {
 	private volatile boolean closed;
 
 	Caller(ChaskiNode node, PayloadCodec codec, RemoteSettings settings, ServiceDirectory directory,
-			List<RemoteObserver> observers, ScheduledExecutorService timer, Executor retries) {
+			List<RemoteObserver> observers, ScheduledExecutorService timer, Executor callbacks) {
 		this.node = node;
 		this.codec = codec;
 		this.settings = settings;
 		this.directory = directory;
 		this.observers = observers;
-		this.retries = retries;
+		this.callbacks = callbacks;
+		this.pending = new PendingCalls(settings.maxPendingCalls());
 		timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
@@ -103,11 +112,11 @@ final class Caller {
 	 */
 	private void sweep() {
 		long now = System.nanoTime();
-		for (PendingCall call : this.pending.values()) {
+		this.pending.forEach(call -> {
 			if (now - call.startNanos >= call.timeoutNanos && release(call)) {
 				timedOut(call);
 			}
-		}
+		});
 	}
 
 	/** Sends a call to the best provider it has not tried; {@code previous} is why the last attempt failed. */
@@ -150,7 +159,7 @@ final class Caller {
 			count = this.inFlight.computeIfAbsent(provider.nodeId(), key -> new AtomicInteger());
 		}
 		count.incrementAndGet();
-		this.pending.put(id, call);
+		this.pending.add(call);
 		if (call.result.isDone()) {
 			release(call); // timed out meanwhile
 			return;
@@ -206,7 +215,7 @@ final class Caller {
 							+ LogSafe.of(provider.name()) + " offers the service '" + call.service
 							+ "' but cannot be reached"));
 				}
-			}, this.retries);
+			}, this.callbacks);
 	}
 
 	private int inFlight(Edge edge) {
@@ -220,7 +229,8 @@ final class Caller {
 	}
 
 	/** A RESULT arrived (on an I/O thread). */
-	void onResult(Edge from, Envelope envelope) {
+	@Override
+	public void handle(Edge from, Envelope envelope) {
 		PendingCall call = claim(from, envelope);
 		if (call == null) {
 			return;
@@ -236,7 +246,26 @@ final class Caller {
 		}
 		if (call.result.complete(value)) {
 			observe(call, "success");
+			if (call.answer != null) {
+				this.frameAnswers.get().add(call);
+			}
 		}
+	}
+
+	/** The frame's asynchronous answers complete in one task: one hand-off per frame, not one per call. */
+	@Override
+	public void endOfFrame() {
+		List<PendingCall> answered = this.frameAnswers.get();
+		if (answered.isEmpty()) {
+			return;
+		}
+		PendingCall[] calls = answered.toArray(new PendingCall[0]);
+		answered.clear();
+		this.callbacks.execute(() -> {
+			for (PendingCall call : calls) {
+				call.forward();
+			}
+		});
 	}
 
 	/** A CALL_FAILED arrived (on an I/O thread). */
@@ -265,29 +294,29 @@ final class Caller {
 	 * @param what what happened to it, for the message ("disconnected", "was declared dead")
 	 */
 	void providerLost(UUID peer, String name, String what) {
-		for (PendingCall call : this.pending.values()) {
+		this.pending.forEach(call -> {
 			if (peer.equals(call.provider) && release(call)) {
 				failed(call, new ChaskiRemoteException("node " + LogSafe.of(name) + " providing '" + call.service
 						+ "' " + what + " during a call of " + call.method.getName()), "disconnected");
 			}
-		}
+		});
 		this.inFlight.remove(peer);
 	}
 
 	/** Fails every pending call and refuses new ones: the registry is closing. */
 	void close(String why) {
 		this.closed = true;
-		for (PendingCall call : this.pending.values()) {
+		this.pending.forEach(call -> {
 			if (release(call)) {
 				finish(call, new ChaskiRemoteException(call.describe() + " abandoned: " + why), "disconnected");
 			}
-		}
+		});
 	}
 
 	/** An attempt failed in a way that leaves the method unrun or safe to rerun. */
 	private void failed(PendingCall call, ChaskiRemoteException why, String outcome) {
 		if (call.idempotent() && call.remainingNanos() > 0) {
-			this.retries.execute(() -> send(call, why));
+			this.callbacks.execute(() -> send(call, why));
 		}
 		else {
 			finish(call, why, outcome);
@@ -324,6 +353,9 @@ final class Caller {
 	private void finish(PendingCall call, ChaskiRemoteException failure, String outcome) {
 		if (call.result.completeExceptionally(failure)) {
 			observe(call, outcome);
+			if (call.answer != null) {
+				this.callbacks.execute(call::forward);
+			}
 		}
 	}
 

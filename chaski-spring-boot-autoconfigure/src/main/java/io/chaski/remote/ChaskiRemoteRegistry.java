@@ -85,8 +85,8 @@ public final class ChaskiRemoteRegistry implements AutoCloseable, MembershipList
 		this.runner = new CallRunner(node, codec, settings, this.observers);
 		this.caller = new Caller(node, codec, settings, this.directory, this.observers, this.timer, this.callbacks);
 		node.registerHandler(EnvelopeKind.SERVICES, this::onServices);
-		node.registerHandler(EnvelopeKind.CALL, this.runner::onCall);
-		node.registerHandler(EnvelopeKind.RESULT, this.caller::onResult);
+		node.registerHandler(EnvelopeKind.CALL, this.runner);
+		node.registerHandler(EnvelopeKind.RESULT, this.caller);
 		node.registerHandler(EnvelopeKind.CALL_FAILED, this.caller::onFailed);
 		node.addListener(new NodeListener() {
 
@@ -162,7 +162,7 @@ public final class ChaskiRemoteRegistry implements AutoCloseable, MembershipList
 		Signatures.callable(type); // an interface, or fail now rather than at the first call
 		new RemoteSettings(timeout, 1, 1, 1, false); // validates the timeout
 		return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
-				new RemoteProxy(name, type, timeout, this.caller, this.callbacks)));
+				new RemoteProxy(name, type, timeout, this.caller)));
 	}
 
 	/**
@@ -298,7 +298,7 @@ public final class ChaskiRemoteRegistry implements AutoCloseable, MembershipList
 		this.runner.close();
 		this.caller.close("the remote registry of node " + this.node.name() + " closed");
 		this.timer.shutdownNow();
-		this.callbacks.shutdownNow();
+		this.callbacks.shutdown(); // the futures of the calls failed above still complete
 	}
 
 }

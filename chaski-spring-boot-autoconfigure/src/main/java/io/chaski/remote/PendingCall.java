@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One call a proxy made, from sending until its answer, failure or timeout. A call that fails over is sent
@@ -26,6 +27,12 @@ final class PendingCall {
 
 	final CompletableFuture<Object> result = new CompletableFuture<>();
 
+	/**
+	 * What an asynchronous method returns ({@code null} for blocking ones): completed after {@link #result}, off
+	 * the I/O threads, since the application's stages run where it completes.
+	 */
+	final CompletableFuture<Object> answer;
+
 	/** Providers this call was sent to; one, unless it failed over. */
 	private Set<UUID> tried = Set.of();
 
@@ -46,11 +53,25 @@ final class PendingCall {
 		this.shape = MethodShape.of(method);
 		this.arguments = arguments;
 		this.timeoutNanos = timeoutNanos;
+		this.answer = this.shape.async ? new CompletableFuture<>() : null;
 	}
 
 	/** @return whether the caller waits for the answer (the method does not return a {@code CompletableFuture}) */
 	boolean blocking() {
 		return !this.shape.async;
+	}
+
+	/** Completes {@link #answer} as {@link #result} completed. */
+	void forward() {
+		Object value;
+		try {
+			value = this.result.getNow(null);
+		}
+		catch (CompletionException ex) {
+			this.answer.completeExceptionally(ex.getCause());
+			return;
+		}
+		this.answer.complete(value);
 	}
 
 	boolean idempotent() {

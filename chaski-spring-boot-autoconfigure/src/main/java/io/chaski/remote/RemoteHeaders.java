@@ -1,6 +1,7 @@
 package io.chaski.remote;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import io.chaski.wire.Envelope;
@@ -17,6 +18,9 @@ final class RemoteHeaders {
 	/** Longest wait a caller may ask a provider to honour. */
 	private static final long MAX_TIMEOUT_MILLIS = Duration.ofHours(1).toMillis();
 
+	/** The last timeout read from a peer's header, and its wait: calls of a proxy all ask the same. */
+	private static volatile Parsed lastParsed;
+
 	private RemoteHeaders() {
 	}
 
@@ -31,16 +35,28 @@ final class RemoteHeaders {
 	 */
 	static long timeoutNanos(Envelope call, Duration fallback) {
 		String value = call.headers().get(TIMEOUT);
-		long millis = fallback.toMillis();
+		Parsed last = lastParsed;
+		if (value != null && last != null && last.value == value) {
+			return last.nanos; // the decoder hands repeated header values over as the same string
+		}
 		if (value != null && value.length() <= 12) {
 			try {
-				millis = Long.parseLong(value);
+				long nanos = nanos(Long.parseLong(value));
+				lastParsed = new Parsed(value, nanos);
+				return nanos;
 			}
 			catch (NumberFormatException ex) {
 				// keep the fallback: a bad hint must not fail the call
 			}
 		}
-		return Duration.ofMillis(Math.min(Math.max(millis, 1), MAX_TIMEOUT_MILLIS)).toNanos();
+		return nanos(fallback.toMillis());
+	}
+
+	private static long nanos(long millis) {
+		return TimeUnit.MILLISECONDS.toNanos(Math.min(Math.max(millis, 1), MAX_TIMEOUT_MILLIS));
+	}
+
+	private record Parsed(String value, long nanos) {
 	}
 
 }

@@ -5,7 +5,6 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 
 /**
  * Behind every proxy: turns an interface method call into a remote call. {@code CompletableFuture} methods return
@@ -22,14 +21,11 @@ final class RemoteProxy implements InvocationHandler {
 
 	private final Caller caller;
 
-	private final Executor callbacks;
-
-	RemoteProxy(String service, Class<?> type, Duration timeout, Caller caller, Executor callbacks) {
+	RemoteProxy(String service, Class<?> type, Duration timeout, Caller caller) {
 		this.service = service;
 		this.type = type;
 		this.timeout = timeout;
 		this.caller = caller;
-		this.callbacks = callbacks;
 	}
 
 	@Override
@@ -41,21 +37,11 @@ final class RemoteProxy implements InvocationHandler {
 				default -> "ChaskiRemote[" + this.service + ": " + this.type.getName() + "]";
 			};
 		}
-		CompletableFuture<Object> result = this.caller.call(this.service, method, args, this.timeout).result;
-		if (Signatures.isAsync(method)) {
-			// the answer completes the call on an I/O thread; the caller's stages must not run there
-			CompletableFuture<Object> answer = new CompletableFuture<>();
-			result.whenCompleteAsync((value, failure) -> {
-				if (failure != null) {
-					answer.completeExceptionally(failure);
-				}
-				else {
-					answer.complete(value);
-				}
-			}, this.callbacks);
-			return answer;
+		PendingCall call = this.caller.call(this.service, method, args, this.timeout);
+		if (call.answer != null) {
+			return call.answer; // completed off the I/O threads: the caller's stages must not run there
 		}
-		Object value = await(result);
+		Object value = await(call.result);
 		if (value == null && method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
 			throw new ChaskiRemoteException("'" + this.service + "'." + method.getName() + " returned null for a "
 					+ method.getReturnType() + " result");

@@ -1,6 +1,8 @@
 package io.chaski.remote;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +19,9 @@ import io.chaski.membership.MemberMetadata;
  * Who offers which service, from two sources: membership (alive members whose metadata lists services, linked
  * or not) and SERVICES envelopes from linked peers (which also serve peers that run without membership). A
  * member that membership declares dead or left is dropped from both at once; a peer that disconnects loses what
- * its envelope said. Waiters ({@link #awaitChange}) are woken on every change.
+ * its envelope said. Membership wins: a SERVICES envelope from a member it declared dead or left (one still
+ * linked, or sent before the news) is ignored until membership says the member is alive again. Waiters
+ * ({@link #awaitChange}) are woken on every change.
  */
 final class ServiceDirectory {
 
@@ -26,6 +30,19 @@ final class ServiceDirectory {
 
 	/** What membership metadata says, by alive member. */
 	private final Map<UUID, Provider> advertised = new ConcurrentHashMap<>();
+
+	/** Most members remembered as gone; beyond it the longest gone is forgotten. */
+	static final int MAX_GONE = 4096;
+
+	/** Members membership declared dead or left and not alive since, oldest first; only under this lock. */
+	private final Set<UUID> gone = Collections.newSetFromMap(new LinkedHashMap<>() {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+			return size() > MAX_GONE;
+		}
+
+	});
 
 	/**
 	 * A node that offers services.
@@ -39,6 +56,9 @@ final class ServiceDirectory {
 	}
 
 	synchronized void update(UUID peer, String name, String host, int port, Set<String> services) {
+		if (this.gone.contains(peer)) {
+			return;
+		}
 		this.announced.put(peer, new Provider(peer, name, host, port, Set.copyOf(services)));
 		notifyAll();
 	}
@@ -53,6 +73,7 @@ final class ServiceDirectory {
 		Member member = event.member();
 		switch (event.type()) {
 			case JOINED, ALIVE_AGAIN, UPDATED -> {
+				this.gone.remove(member.id());
 				MemberMetadata metadata = member.metadata();
 				if (metadata.services().isEmpty() || metadata.tcpPort() == 0) {
 					this.advertised.remove(member.id());
@@ -65,6 +86,7 @@ final class ServiceDirectory {
 			case DEAD, LEFT -> {
 				this.advertised.remove(member.id());
 				this.announced.remove(member.id());
+				this.gone.add(member.id());
 			}
 			case SUSPECT -> {
 				// it may refute: still a provider

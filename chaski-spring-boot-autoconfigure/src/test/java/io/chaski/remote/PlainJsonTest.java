@@ -28,6 +28,9 @@ class PlainJsonTest {
 			Class<?> type = value.getClass();
 			assertThat(PlainJson.read(plain, type)).as("read back %s", value).isEqualTo(value);
 		}
+		for (long value : new long[] { 9, 10, 99, 100, -1, -10, Long.MAX_VALUE, Long.MIN_VALUE + 1 }) {
+			assertThat(PlainJson.write(value)).as("digits of %s", value).isEqualTo(this.codec.encode(value).bytes());
+		}
 		assertThat(PlainJson.read("42".getBytes(StandardCharsets.US_ASCII), int.class)).isEqualTo(42);
 		assertThat(PlainJson.read("true".getBytes(StandardCharsets.US_ASCII), boolean.class)).isEqualTo(true);
 	}

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.chaski.membership.Member;
+import io.chaski.membership.MemberEvent;
 import io.chaski.membership.MemberState;
 import io.chaski.membership.MembershipSettings;
 import io.chaski.node.ChaskiNode;
@@ -95,6 +97,42 @@ class ProviderDiscoveryTest {
 		await().atMost(TestNodes.SETTLE).until(() -> callerRegistry.remoteServices().isEmpty());
 		assertThat(provider.isRunning()).isTrue();
 		assertThatThrownBy(() -> greeter.greet("cy")).isInstanceOf(ChaskiServiceUnavailableException.class);
+	}
+
+	@Test
+	void aServicesAnnouncementAfterTheLeaveDoesNotBringTheProviderBackUntilItRejoins() {
+		ChaskiNode provider = this.nodes.start("provider", "provided");
+		ChaskiNode caller = this.nodes.start("caller", "calling");
+		ChaskiRemoteRegistry providerRegistry = this.fixture.registry(provider);
+		providerRegistry.register("greeter", new RemoteFixture.NamedGreeter("provider"), RemoteFixture.Greeter.class);
+		ChaskiRemoteRegistry callerRegistry = this.fixture.registry(caller);
+		// the caller exports one too: the provider's call to it shows that what the provider sent before arrived
+		callerRegistry.register("probe", new RemoteFixture.NamedGreeter("caller"), RemoteFixture.Greeter.class);
+		MemberLinks providerLinks = join(provider, providerRegistry);
+		MemberLinks callerLinks = join(caller, callerRegistry, provider);
+		await().atMost(TestNodes.SETTLE).until(() -> callerLinks.membership().member(provider.id())
+			.filter(member -> member.state() == MemberState.ALIVE).isPresent());
+		callerRegistry.awaitProvider("greeter", TestNodes.SETTLE);
+		providerRegistry.awaitProvider("probe", TestNodes.SETTLE);
+		RemoteFixture.Greeter greeter = callerRegistry.proxy("greeter", RemoteFixture.Greeter.class);
+		assertThat(greeter.greet("bo")).contains("provider");
+
+		providerLinks.close();
+		await().atMost(TestNodes.SETTLE).until(() -> callerRegistry.remoteServices().isEmpty());
+		// still linked: a new service sends the caller a SERVICES envelope naming both
+		providerRegistry.register("other", new RemoteFixture.NamedGreeter("provider"), RemoteFixture.Greeter.class);
+		assertThat(providerRegistry.proxy("probe", RemoteFixture.Greeter.class).greet("di")).contains("caller");
+		assertThat(caller.peer(provider.id())).isPresent();
+		assertThat(callerRegistry.remoteServices()).isEmpty();
+		assertThatThrownBy(() -> greeter.greet("cy")).isInstanceOf(ChaskiServiceUnavailableException.class);
+
+		// membership says it is alive again (the event a membership that hears from it again delivers; a node's
+		// membership cannot be restarted): callable again
+		Member left = callerLinks.membership().member(provider.id()).orElseThrow();
+		callerRegistry.memberChanged(new MemberEvent(MemberEvent.Type.ALIVE_AGAIN, new Member(left.id(), left.name(),
+				left.host(), left.port(), MemberState.ALIVE, left.incarnation() + 1, left.metadata())));
+		assertThat(callerRegistry.awaitProvider("greeter", TestNodes.SETTLE).nodeId()).isEqualTo(provider.id());
+		assertThat(greeter.greet("ed")).contains("provider");
 	}
 
 	private MemberLinks join(ChaskiNode node, ChaskiRemoteRegistry registry, ChaskiNode... seeds) {

@@ -96,6 +96,28 @@ class RemoteCallTest {
 	}
 
 	@Test
+	void aSlowCallHoldsUpNoCallThatCameInTheSameFrame() {
+		ChaskiNode provider = this.nodes.start("provider");
+		NamedGreeter greeter = provide(this.remote.registry(provider), "provider");
+		try (RawPeer peer = RawPeer.connect(provider)) {
+			peer.handshake("raw", List.of());
+			DefaultPayloadCodec codec = new DefaultPayloadCodec();
+			Envelope slow = new Envelope(EnvelopeKind.CALL, peer.id(), peer.nextId(), 1, System.currentTimeMillis(),
+					"greeter", Map.of(RemoteHeaders.METHOD, "slow(long)"), Values.encode(codec, 600_000L));
+			Envelope fast = new Envelope(EnvelopeKind.CALL, peer.id(), peer.nextId(), 1, System.currentTimeMillis(),
+					"greeter", Map.of(RemoteHeaders.METHOD, "greet(java.lang.String)"), Values.encode(codec, "ann"));
+			peer.send(slow, fast); // one frame: the provider hands both over together
+			Envelope first = peer.next(EnvelopeKind.RESULT, Duration.ofSeconds(10));
+			assertThat(first).as("the fast call's answer while the slow one runs").isNotNull();
+			assertThat(first.id()).isEqualTo(fast.id());
+			greeter.release.countDown();
+			Envelope second = peer.next(EnvelopeKind.RESULT, Duration.ofSeconds(10));
+			assertThat(second).isNotNull();
+			assertThat(second.id()).isEqualTo(slow.id());
+		}
+	}
+
+	@Test
 	void malformedAndOversizedInvocationsAreRejectedWithoutHarmingOthers() {
 		ChaskiNode provider = this.nodes.start(this.nodes.builder("provider").maxFrameBytes(64 * 1024));
 		ChaskiNode client = this.nodes.start(this.nodes.builder("client").maxFrameBytes(64 * 1024));
