@@ -4,9 +4,7 @@ import io.chaski.support.LogSafe;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.Flow;
@@ -57,8 +55,15 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	/** Whether the payload type is {@link Envelope}: messages are handed over undecoded. */
 	private final boolean raw;
 
-	/** Messages a reader took from the buffer in one go, so readers lock the buffer once per batch. */
-	private final ArrayDeque<Envelope> taken = new ArrayDeque<>(TAKE_BATCH);
+	/**
+	 * Messages a reader took from the buffer in one go, so readers lock the buffer once per batch: those in
+	 * {@code taken[takenNext, takenCount)} are still to be read. Guarded by {@link #readLock}.
+	 */
+	private final Envelope[] taken = new Envelope[TAKE_BATCH];
+
+	private int takenNext;
+
+	private int takenCount;
 
 	private final ReentrantLock readLock = new ReentrantLock();
 
@@ -126,14 +131,15 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	/**
 	 * Offers several messages at once (one frame's worth) under the delivery policy.
-	 * @param envelopes the messages, oldest first
+	 * @param envelopes the messages, oldest first, in {@code envelopes[0, count)}
+	 * @param count how many
 	 * @return how many messages the policy dropped
 	 */
-	int deliverAll(List<Envelope> envelopes) {
+	int deliverAll(Envelope[] envelopes, int count) {
 		if (this.closed.get()) {
 			return 0;
 		}
-		return countDrops(this.buffer.addAll(envelopes));
+		return countDrops(this.buffer.addAll(envelopes, count));
 	}
 
 	private int countDrops(int drops) {
@@ -177,12 +183,17 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 			return null;
 		}
 		try {
-			if (this.taken.isEmpty()) {
-				this.buffer.takeInto(this.taken, TAKE_BATCH, timeoutNanos);
+			if (this.takenNext == this.takenCount) {
+				this.takenNext = 0;
+				this.takenCount = this.buffer.takeInto(this.taken, timeoutNanos);
+				if (this.takenCount == 0) {
+					return null;
+				}
 			}
-			Envelope envelope = this.taken.poll();
-			if (envelope == CLOSED) {
-				this.taken.addFirst(CLOSED); // every later poll, by any reader, sees the close too
+			Envelope envelope = this.taken[this.takenNext];
+			if (envelope != CLOSED) {
+				// every later poll, by any reader, sees the close too: the marker stays where it is
+				this.taken[this.takenNext++] = null;
 			}
 			return envelope;
 		}
