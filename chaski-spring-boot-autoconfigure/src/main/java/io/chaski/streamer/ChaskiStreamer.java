@@ -207,8 +207,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 		this.node.publishing(topic);
 		sendToPeers(envelope);
 		this.published.increment();
-		for (StreamerObserver observer : this.observers) {
-			observer.published(topic, encoded.bytes().length);
+		for (int i = 0; i < this.observers.size(); i++) {
+			this.observers.get(i).published(topic, encoded.bytes().length);
 		}
 		// after the peers took it, so that a publish that throws has delivered nothing anywhere
 		deliverLocally(envelope);
@@ -344,16 +344,19 @@ public final class ChaskiStreamer implements AutoCloseable {
 			return;
 		}
 		this.received.increment();
-		for (StreamerObserver observer : this.observers) {
-			observer.received(topic, envelope.payload().length);
+		// indexed, not an iterator per message: observers are only ever added
+		for (int i = 0; i < this.observers.size(); i++) {
+			this.observers.get(i).received(topic, envelope.payload().length);
 		}
 		if (route.subscriptions() != null) {
 			for (ChaskiSubscription<?> subscription : route.subscriptions()) {
 				deliveries.add(subscription, envelope);
 			}
 		}
-		for (ChaskiSubscription<?> subscription : this.everyTopic) {
-			deliveries.add(subscription, envelope);
+		if (!this.everyTopic.isEmpty()) {
+			for (ChaskiSubscription<?> subscription : this.everyTopic) {
+				deliveries.add(subscription, envelope);
+			}
 		}
 		if (envelope.hopsLeft() > 1) {
 			relay(envelope, from);

@@ -205,7 +205,15 @@ public final class FrameDecoder {
 
 		private boolean matches(int slot, byte[] data, int offset, int length) {
 			byte[] key = this.keys[slot];
-			return key != null && key.length == length && Arrays.equals(key, 0, length, data, offset, offset + length);
+			if (key == null || key.length != length) {
+				return false;
+			}
+			for (int i = 0; i < length; i++) {
+				if (key[i] != data[offset + i]) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 	}
