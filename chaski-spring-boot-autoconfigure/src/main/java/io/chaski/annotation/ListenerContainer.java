@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,9 @@ import io.chaski.streamer.DeliveryPolicy;
 public final class ListenerContainer {
 
 	private static final Logger log = LoggerFactory.getLogger(ListenerContainer.class);
+
+	/** How long a thread waits for messages at a time before it checks whether the listener was stopped. */
+	private static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
 
 	private final String id;
 
@@ -190,9 +194,16 @@ public final class ListenerContainer {
 		this.workers.clear();
 	}
 
+	/** Hands the messages over a batch at a time (one lock per batch, not per message) until the close. */
 	private void drain(ChaskiSubscription<Object> subscription) {
-		for (ChaskiMessage<Object> message : subscription) {
-			invoke(message);
+		Consumer<ChaskiMessage<Object>> invoke = this::invoke;
+		try {
+			while (!subscription.isClosed()) {
+				subscription.drain(invoke, DRAIN_WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt(); // interrupted by stop: the thread ends
 		}
 	}
 

@@ -4,9 +4,8 @@ import io.chaski.support.LogSafe;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.Flow;
@@ -57,8 +56,15 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	/** Whether the payload type is {@link Envelope}: messages are handed over undecoded. */
 	private final boolean raw;
 
-	/** Messages a reader took from the buffer in one go, so readers lock the buffer once per batch. */
-	private final ArrayDeque<Envelope> taken = new ArrayDeque<>(TAKE_BATCH);
+	/**
+	 * Messages a reader took from the buffer in one go, so readers lock the buffer once per batch: those in
+	 * {@code taken[takenNext, takenCount)} are still to be read. Guarded by {@link #readLock}.
+	 */
+	private final Envelope[] taken = new Envelope[TAKE_BATCH];
+
+	private int takenNext;
+
+	private int takenCount;
 
 	private final ReentrantLock readLock = new ReentrantLock();
 
@@ -126,14 +132,15 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 
 	/**
 	 * Offers several messages at once (one frame's worth) under the delivery policy.
-	 * @param envelopes the messages, oldest first
+	 * @param envelopes the messages, oldest first, in {@code envelopes[0, count)}
+	 * @param count how many
 	 * @return how many messages the policy dropped
 	 */
-	int deliverAll(List<Envelope> envelopes) {
+	int deliverAll(Envelope[] envelopes, int count) {
 		if (this.closed.get()) {
 			return 0;
 		}
-		return countDrops(this.buffer.addAll(envelopes));
+		return countDrops(this.buffer.addAll(envelopes, count));
 	}
 
 	private int countDrops(int drops) {
@@ -172,17 +179,76 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 		return null;
 	}
 
+	/**
+	 * Waits for messages and hands the ones waiting, up to a batch, to an action on the calling thread, in order.
+	 * For a thread that does nothing but read: it locks once per batch where {@link #poll} locks per message.
+	 * Stops early once the subscription is closed.
+	 * @param action called with each message
+	 * @param timeout how long to wait for the first message
+	 * @return how many messages the action got; 0 on timeout or once the subscription is closed
+	 * @throws InterruptedException if the reader is interrupted while waiting
+	 */
+	public int drain(Consumer<? super ChaskiMessage<T>> action, Duration timeout) throws InterruptedException {
+		Envelope[] batch = new Envelope[TAKE_BATCH];
+		int count = takeBatch(batch, timeout.toNanos());
+		int handed = 0;
+		for (int i = 0; i < count && !this.closed.get(); i++) {
+			ChaskiMessage<T> message = decode(batch[i]);
+			if (message != null) {
+				action.accept(message);
+				handed++;
+			}
+		}
+		return handed;
+	}
+
+	/** Moves the messages a poll left behind, or else a batch from the buffer, into {@code into}. */
+	private int takeBatch(Envelope[] into, long timeoutNanos) throws InterruptedException {
+		if (!this.readLock.tryLock() && !this.readLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+			return 0;
+		}
+		try {
+			int count = this.takenCount - this.takenNext;
+			if (count == 0) {
+				count = this.buffer.takeInto(into, timeoutNanos);
+				if (count > 0 && into[0] == CLOSED) {
+					// the marker comes alone; it stays for every later reader
+					this.taken[0] = CLOSED;
+					this.takenNext = 0;
+					this.takenCount = 1;
+					return 0;
+				}
+				return count;
+			}
+			if (this.taken[this.takenNext] == CLOSED) {
+				return 0;
+			}
+			System.arraycopy(this.taken, this.takenNext, into, 0, count);
+			Arrays.fill(this.taken, this.takenNext, this.takenCount, null);
+			this.takenNext = this.takenCount;
+			return count;
+		}
+		finally {
+			this.readLock.unlock();
+		}
+	}
+
 	private Envelope take(long timeoutNanos) throws InterruptedException {
 		if (!this.readLock.tryLock() && !this.readLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
 			return null;
 		}
 		try {
-			if (this.taken.isEmpty()) {
-				this.buffer.takeInto(this.taken, TAKE_BATCH, timeoutNanos);
+			if (this.takenNext == this.takenCount) {
+				this.takenNext = 0;
+				this.takenCount = this.buffer.takeInto(this.taken, timeoutNanos);
+				if (this.takenCount == 0) {
+					return null;
+				}
 			}
-			Envelope envelope = this.taken.poll();
-			if (envelope == CLOSED) {
-				this.taken.addFirst(CLOSED); // every later poll, by any reader, sees the close too
+			Envelope envelope = this.taken[this.takenNext];
+			if (envelope != CLOSED) {
+				// every later poll, by any reader, sees the close too: the marker stays where it is
+				this.taken[this.takenNext++] = null;
 			}
 			return envelope;
 		}

@@ -151,6 +151,13 @@ final class MessagePool {
 					this.stampedHighest = id;
 					this.stampedAtNanos = now;
 				}
+				if (id == this.highest + 1) {
+					// the next id in order, most messages: its slot stood for an id that just left the window
+					this.highest = id;
+					int slot = (int) (id & (this.size - 1));
+					this.bits[slot >>> 6] |= 1L << (slot & 63);
+					return Sighting.FIRST;
+				}
 				advanceTo(id);
 			}
 			else if (id <= this.highest - this.size) {

@@ -2,8 +2,6 @@ package io.chaski.streamer;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,21 +63,23 @@ final class SubscriptionBuffer {
 	 * @return how many messages the policy dropped (0 or 1)
 	 */
 	int add(Envelope envelope) {
-		return addAll(List.of(envelope));
+		return addAll(new Envelope[] { envelope }, 1);
 	}
 
 	/**
 	 * Adds messages, applying the policy to each one that finds the buffer full; under {@link DeliveryPolicy#WAIT}
 	 * the whole call waits at most the timeout. Nothing is added once the buffer is closed.
-	 * @param envelopes messages, oldest first
+	 * @param envelopes messages, oldest first, in {@code envelopes[0, count)}
+	 * @param count how many
 	 * @return how many messages the policy dropped
 	 */
-	int addAll(List<Envelope> envelopes) {
+	int addAll(Envelope[] envelopes, int count) {
 		this.lock.lock();
 		try {
 			int dropped = 0;
 			long remaining = this.timeoutNanos;
-			for (int i = 0; i < envelopes.size() && !this.closed; i++) {
+			int next = 0;
+			while (next < count && !this.closed) {
 				if (isFull()) {
 					if (this.policy == DeliveryPolicy.WAIT) {
 						remaining = awaitRoom(remaining);
@@ -93,11 +93,18 @@ final class SubscriptionBuffer {
 					}
 					if (isFull()) {
 						dropped++;
+						next++;
 						continue;
 					}
 				}
-				this.ring[wrap(this.head + this.size)] = envelopes.get(i);
-				this.size++;
+				// as many as there is room for, in one or two array copies (the ring may wrap)
+				int moved = Math.min(count - next, this.ring.length - this.size - this.inReader);
+				int tail = wrap(this.head + this.size);
+				int first = Math.min(moved, this.ring.length - tail);
+				System.arraycopy(envelopes, next, this.ring, tail, first);
+				System.arraycopy(envelopes, next + first, this.ring, 0, moved - first);
+				this.size += moved;
+				next += moved;
 			}
 			this.notEmpty.signal();
 			return dropped;
@@ -156,13 +163,12 @@ final class SubscriptionBuffer {
 	/**
 	 * Moves up to {@code max} messages, oldest first, waiting up to a timeout for the first one. Calling it tells
 	 * the buffer that the reader is done with its previous batch.
-	 * @param into where they go
-	 * @param max most messages to move
+	 * @param into where they go, from index 0
 	 * @param timeoutNanos how long to wait when the buffer is empty
-	 * @return how many were moved; 0 on timeout
+	 * @return how many were moved (at most {@code into.length}); 0 on timeout
 	 * @throws InterruptedException if the reader is interrupted while waiting
 	 */
-	int takeInto(Deque<Envelope> into, int max, long timeoutNanos) throws InterruptedException {
+	int takeInto(Envelope[] into, long timeoutNanos) throws InterruptedException {
 		this.lock.lockInterruptibly();
 		try {
 			this.inReader = 0;
@@ -174,11 +180,15 @@ final class SubscriptionBuffer {
 				}
 				remaining = this.notEmpty.awaitNanos(remaining);
 			}
-			int moved = Math.min(max, this.size);
-			for (int i = 0; i < moved; i++) {
-				into.add(this.ring[this.head]);
-				removeOldest();
-			}
+			// in one or two array copies (the ring may wrap), the ring's slots cleared behind them
+			int moved = Math.min(into.length, this.size);
+			int first = Math.min(moved, this.ring.length - this.head);
+			System.arraycopy(this.ring, this.head, into, 0, first);
+			Arrays.fill(this.ring, this.head, this.head + first, null);
+			System.arraycopy(this.ring, 0, into, first, moved - first);
+			Arrays.fill(this.ring, 0, moved - first, null);
+			this.head = wrap(this.head + moved);
+			this.size -= moved;
 			this.inReader = moved;
 			this.stalled = false;
 			return moved;

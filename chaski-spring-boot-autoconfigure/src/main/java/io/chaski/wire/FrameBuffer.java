@@ -105,9 +105,11 @@ public final class FrameBuffer {
 		LONG.set(out, pos + 26, envelope.timestamp());
 		pos = putBytes(out, pos + 34, topic, 2);
 		out[pos++] = (byte) headers.size();
-		for (Map.Entry<String, String> header : headers.entrySet()) {
-			pos = putBytes(out, pos, this.utf8.bytes(header.getKey()), 1);
-			pos = putBytes(out, pos, this.utf8.bytes(header.getValue()), 2);
+		if (!headers.isEmpty()) {
+			for (Map.Entry<String, String> header : headers.entrySet()) {
+				pos = putBytes(out, pos, this.utf8.bytes(header.getKey()), 1);
+				pos = putBytes(out, pos, this.utf8.bytes(header.getValue()), 2);
+			}
 		}
 		byte[] payload = envelope.payload();
 		INT.set(out, pos, payload.length);

@@ -21,6 +21,9 @@ public final class FrameDecoder {
 
 	private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+	/** Kind, hops, origin, id, timestamp and the topic's length: the fields before the topic. */
+	private static final int LEADING_BYTES = 1 + 1 + 16 + 8 + 8 + 2;
+
 	private final StringCache topics = new StringCache();
 
 	private final StringCache headerStrings = new StringCache();
@@ -49,16 +52,20 @@ public final class FrameDecoder {
 	}
 
 	private Envelope readEnvelope(Reader reader) throws WireFormatException {
-		int kindCode = reader.u8();
+		// the fixed fields before the topic are checked against the bytes left at once, not one by one
+		byte[] data = reader.data;
+		int at = reader.take(LEADING_BYTES);
+		int kindCode = data[at] & 0xFF;
 		EnvelopeKind kind = EnvelopeKind.fromCode(kindCode);
 		if (kind == null) {
 			throw new WireFormatException("unknown envelope kind " + kindCode);
 		}
-		int hops = reader.u8();
-		UUID origin = origin(reader.i64(), reader.i64());
-		long id = reader.i64();
-		long timestamp = reader.i64();
-		String topic = reader.string(reader.u16(), this.topics);
+		int hops = data[at + 1] & 0xFF;
+		UUID origin = origin((long) LONG.get(data, at + 2), (long) LONG.get(data, at + 10));
+		long id = (long) LONG.get(data, at + 18);
+		long timestamp = (long) LONG.get(data, at + 26);
+		int topicLength = ((data[at + 34] & 0xFF) << 8) | (data[at + 35] & 0xFF);
+		String topic = reader.string(topicLength, this.topics);
 		int headerCount = reader.u8();
 		// each header takes at least its two length prefixes (1 + 2 bytes), then the payload length follows
 		reader.needEach(headerCount, 3, "headers");
@@ -118,6 +125,14 @@ public final class FrameDecoder {
 			}
 		}
 
+		/** @return the position of {@code bytes} bytes that are there, now read */
+		int take(int bytes) throws WireFormatException {
+			need(bytes);
+			int at = this.position;
+			this.position = at + bytes;
+			return at;
+		}
+
 		int u8() throws WireFormatException {
 			need(1);
 			return this.data[this.position++] & 0xFF;
@@ -134,13 +149,6 @@ public final class FrameDecoder {
 			need(4);
 			long value = Integer.toUnsignedLong((int) INT.get(this.data, this.position));
 			this.position += 4;
-			return value;
-		}
-
-		long i64() throws WireFormatException {
-			need(8);
-			long value = (long) LONG.get(this.data, this.position);
-			this.position += 8;
 			return value;
 		}
 

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * framed TCP measured in the same run. Reports the delivered rate (first to last receipt), the messages lost, the
  * CPU per message of each process, the envelopes per frame, and each round's {@code THREADS} lines.
  * Run it with the command in {@code docs/performance.md}. Arguments: {@code [messages] [rounds]}; the system
- * property {@code bench.jfr=<dir>} records the consumer with Java Flight Recorder.
+ * property {@code bench.jfr=<dir>} records both apps with Java Flight Recorder ({@code bench.jfc=<settings>} picks
+ * the recording settings, {@code profile} by default).
  */
 public final class BootBenchmark {
 
@@ -107,7 +108,7 @@ public final class BootBenchmark {
 	private static List<String> recording(String role, String variant, int round) {
 		String folder = System.getProperty("bench.jfr");
 		return (folder == null) ? List.of() : List.of("-XX:StartFlightRecording=filename=" + folder + "/" + role + "-"
-				+ variant + "-" + round + ".jfr,settings=profile,dumponexit=true");
+				+ variant + "-" + round + ".jfr,settings=" + System.getProperty("bench.jfc", "profile") + ",dumponexit=true");
 	}
 
 	private static Process start(List<String> jvmOptions, String... arguments) throws IOException {

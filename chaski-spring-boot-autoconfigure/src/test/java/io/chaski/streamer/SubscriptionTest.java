@@ -46,6 +46,38 @@ class SubscriptionTest {
 	}
 
 	@Test
+	void drainHandsOverBatchesInOrderAfterWhatAPollLeftAndStopsAtTheClose() throws Exception {
+		ChaskiNode node = this.nodes.start("node");
+		ChaskiStreamer streamer = this.nodes.streamer(node);
+		ChaskiSubscription<Integer> sub = streamer.subscribe("t", Integer.class);
+		for (int i = 0; i < 600; i++) {
+			streamer.publish("t", i);
+		}
+		// a poll takes a batch and returns its first message; drain goes on with the rest of that batch
+		assertThat(sub.poll(TestNodes.SETTLE).payload()).isZero();
+		List<Integer> got = new CopyOnWriteArrayList<>();
+		while (got.size() < 599) {
+			assertThat(sub.drain(message -> got.add(message.payload()), TestNodes.SETTLE)).isPositive();
+		}
+		assertThat(got).isEqualTo(java.util.stream.IntStream.range(1, 600).boxed().toList());
+		assertThat(sub.drain(message -> got.add(-1), Duration.ofMillis(50))).isZero(); // nothing waiting
+		// a reader waiting in drain wakes up when the subscription closes, and every later drain finds it closed
+		CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
+			try {
+				return sub.drain(message -> got.add(-1), Duration.ofSeconds(30));
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		sub.close();
+		assertThat(blocked.get(TestNodes.SETTLE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isZero();
+		assertThat(sub.drain(message -> got.add(-1), Duration.ofSeconds(5))).isZero();
+		assertThat(sub.poll(Duration.ofSeconds(5))).isNull();
+		assertThat(got).hasSize(599);
+	}
+
+	@Test
 	void flowPublisherHonoursDemandAndCompletesOnClose() {
 		ChaskiNode node = this.nodes.start("node");
 		ChaskiStreamer streamer = this.nodes.streamer(node);
