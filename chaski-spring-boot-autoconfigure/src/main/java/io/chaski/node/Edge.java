@@ -267,9 +267,10 @@ public final class Edge {
 	private void writeLoop() {
 		FrameBuffer frame = this.frame;
 		ArrayDeque<Envelope> batch = new ArrayDeque<>();
+		int sent = 0;
 		try {
 			while (!this.closed) {
-				batch = this.queue.takeAll(batch);
+				batch = this.queue.takeAll(batch, sent);
 				this.writeLock.lock();
 				try {
 					appendControl(frame);
@@ -287,7 +288,7 @@ public final class Edge {
 						// traffic either way keeps a link from looking idle (a pure publisher receives nothing)
 						markData();
 					}
-					this.queue.sent(batch.size());
+					sent = batch.size();
 					batch.clear();
 				}
 				finally {

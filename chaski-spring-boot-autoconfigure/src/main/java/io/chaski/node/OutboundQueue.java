@@ -166,14 +166,23 @@ final class OutboundQueue {
 	}
 
 	/**
-	 * Waits until messages are queued or {@link #wake()} is called, then hands over everything queued.
+	 * Reports the writer's last batch as sent, then waits until messages are queued or {@link #wake()} is called
+	 * and hands over everything queued: one lock for both, so the writer meets a publisher on the lock once per
+	 * batch.
 	 * @param empty an empty deque that becomes the new queue
-	 * @return the messages, oldest first (possibly none after a wake-up); report them with {@link #sent}
+	 * @param sent how many messages of the last batch the writer is done with (0 the first time): they no
+	 * longer count against the capacity
+	 * @return the messages, oldest first (possibly none after a wake-up)
 	 * @throws InterruptedException when the edge closes
 	 */
-	ArrayDeque<Envelope> takeAll(ArrayDeque<Envelope> empty) throws InterruptedException {
+	ArrayDeque<Envelope> takeAll(ArrayDeque<Envelope> empty, int sent) throws InterruptedException {
 		this.lock.lock();
 		try {
+			if (sent > 0) {
+				this.inFlight -= sent;
+				this.relayStalled = false;
+				this.hasRoom.signalAll();
+			}
 			while (this.pending.isEmpty() && !this.wakeRequested) {
 				this.writerWaiting = true;
 				this.hasWork.await();
@@ -184,22 +193,6 @@ final class OutboundQueue {
 			this.pending = empty;
 			this.inFlight += taken.size();
 			return taken;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * The writer is done with messages it took: they no longer count against the capacity.
-	 * @param messages how many
-	 */
-	void sent(int messages) {
-		this.lock.lock();
-		try {
-			this.inFlight -= messages;
-			this.relayStalled = false;
-			this.hasRoom.signalAll();
 		}
 		finally {
 			this.lock.unlock();

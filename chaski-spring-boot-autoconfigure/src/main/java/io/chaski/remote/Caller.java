@@ -52,6 +52,9 @@ final class Caller implements EnvelopeHandler {
 
 	private final PendingCalls pending;
 
+	/** Times out calls; runs only while calls are pending. */
+	private final BusySweep sweeper;
+
 	private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
 	/** How providers are chosen: fewest calls in flight, then lowest latency. */
@@ -69,7 +72,7 @@ final class Caller implements EnvelopeHandler {
 		this.observers = observers;
 		this.callbacks = callbacks;
 		this.pending = new PendingCalls(settings.maxPendingCalls());
-		timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+		this.sweeper = new BusySweep(timer, this::sweep, () -> this.pending.size() > 0, SWEEP_MILLIS);
 	}
 
 	int pendingCalls() {
@@ -107,8 +110,9 @@ final class Caller implements EnvelopeHandler {
 	}
 
 	/**
-	 * Times out the calls whose time is up. One sweep over the pending calls every {@value #SWEEP_MILLIS} ms costs
-	 * far less than a scheduled task per call (whose cancellation dominated the profile of pipelined calls).
+	 * Times out the calls whose time is up. One sweep over the pending calls every {@value #SWEEP_MILLIS} ms while
+	 * any are pending costs far less than a scheduled task per call (whose cancellation dominated the profile of
+	 * pipelined calls).
 	 */
 	private void sweep() {
 		long now = System.nanoTime();
@@ -160,6 +164,7 @@ final class Caller implements EnvelopeHandler {
 		}
 		count.incrementAndGet();
 		this.pending.add(call);
+		this.sweeper.workAdded();
 		if (call.result.isDone()) {
 			release(call); // timed out meanwhile
 			return;

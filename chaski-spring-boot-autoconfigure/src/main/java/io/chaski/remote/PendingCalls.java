@@ -73,7 +73,7 @@ final class PendingCalls {
 	/** @param action told about each waiting call (weakly consistent: calls may come and go meanwhile) */
 	void forEach(Consumer<PendingCall> action) {
 		if (this.size.get() == 0) {
-			return; // the timeout sweep runs every few milliseconds, idle or not
+			return; // a sweep may still come after the last call finished
 		}
 		for (int i = 0; i < this.slots.length(); i++) {
 			PendingCall call = this.slots.get(i);

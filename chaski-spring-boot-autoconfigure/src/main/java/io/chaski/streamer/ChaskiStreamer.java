@@ -54,6 +54,12 @@ public final class ChaskiStreamer implements AutoCloseable {
 
 	private final List<ChaskiSubscription<?>> everyTopic = new CopyOnWriteArrayList<>();
 
+	/**
+	 * The topic the last publish checked: a publisher that keeps to one topic skips the check. Unsynchronized on
+	 * purpose: a string is immutable, so a thread sees a checked topic or another one, never a half-built one.
+	 */
+	private String lastTopic;
+
 	private final List<StreamerObserver> observers = new CopyOnWriteArrayList<>();
 
 	private final Map<String, Map<String, String>> headersByContentType = new ConcurrentHashMap<>();
@@ -194,8 +200,11 @@ public final class ChaskiStreamer implements AutoCloseable {
 	 * @throws ChaskiOverflowException as {@link #publish(String, Object)}
 	 */
 	public long publish(String topic, Object payload, int hopLimit) {
-		if (topic == null || topic.isBlank()) {
-			throw new IllegalArgumentException("topic must not be blank");
+		if (topic == null || topic != this.lastTopic) {
+			if (topic == null || topic.isBlank()) {
+				throw new IllegalArgumentException("topic must not be blank");
+			}
+			this.lastTopic = topic;
 		}
 		if (payload == null) {
 			throw new IllegalArgumentException("payload must not be null");
@@ -395,8 +404,10 @@ public final class ChaskiStreamer implements AutoCloseable {
 				countSubscriberDrops(subscription, envelope.topic(), subscription.deliver(envelope));
 			}
 		}
-		for (ChaskiSubscription<?> subscription : this.everyTopic) {
-			countSubscriberDrops(subscription, envelope.topic(), subscription.deliver(envelope));
+		if (!this.everyTopic.isEmpty()) { // no iterator per publish for the usual empty list
+			for (ChaskiSubscription<?> subscription : this.everyTopic) {
+				countSubscriberDrops(subscription, envelope.topic(), subscription.deliver(envelope));
+			}
 		}
 	}
 

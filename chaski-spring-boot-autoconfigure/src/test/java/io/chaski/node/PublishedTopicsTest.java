@@ -24,6 +24,30 @@ class PublishedTopicsTest {
 	}
 
 	@Test
+	void aTopicForgottenWhilePublishedToLastComesBackWithItsNextPublish() {
+		this.topics.mark("news");
+		this.topics.mark("news"); // now the topic published to last
+		this.topics.sweep(0, SECOND);
+		assertThat(this.topics.sweep(2 * SECOND, SECOND)).isEmpty();
+		this.topics.mark("news");
+		assertThat(this.topics.sweep(3 * SECOND, SECOND)).containsExactly("news");
+	}
+
+	@Test
+	void aPublisherSwitchingTopicsMarksEach() {
+		this.topics.mark("news");
+		this.topics.mark("news");
+		this.topics.sweep(0, 10 * SECOND);
+		this.topics.mark("sport");
+		this.topics.mark("sport");
+		this.topics.mark("news");
+		// both used since the last sweep: both kept past the window of the first
+		assertThat(this.topics.sweep(11 * SECOND, 10 * SECOND)).containsExactlyInAnyOrder("news", "sport");
+		this.topics.mark("news");
+		assertThat(this.topics.sweep(22 * SECOND, 10 * SECOND)).containsExactly("news");
+	}
+
+	@Test
 	void withoutAWindowATopicStays() {
 		this.topics.mark("news");
 		this.topics.sweep(0, 0);

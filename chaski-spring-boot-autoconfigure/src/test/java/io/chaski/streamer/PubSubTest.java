@@ -21,6 +21,7 @@ import static io.chaski.testing.Receive.payloads;
 import static io.chaski.testing.TestNodes.awaitKnowsTopic;
 import static io.chaski.testing.TestNodes.connect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -53,6 +54,17 @@ class PubSubTest {
 		SIX.forEach(text -> this.nodes.streamer(a).publish(TOPIC, text));
 		assertThat(payloads(sub, 6)).containsExactlyElementsOf(SIX);
 		nothing(sub, QUIET);
+	}
+
+	@Test
+	void aBlankTopicIsRefusedEvenRightAfterAGoodOne() {
+		ChaskiStreamer streamer = this.nodes.streamer(this.nodes.start("a"));
+		ChaskiSubscription<String> sub = streamer.subscribe(TOPIC, String.class);
+		streamer.publish(TOPIC, "first");
+		assertThatThrownBy(() -> streamer.publish(" ", "blank")).isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> streamer.publish(null, "none")).isInstanceOf(IllegalArgumentException.class);
+		streamer.publish(TOPIC, "second");
+		assertThat(payloads(sub, 2)).containsExactly("first", "second");
 	}
 
 	@Test
