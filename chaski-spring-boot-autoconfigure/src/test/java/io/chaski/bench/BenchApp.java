@@ -2,14 +2,18 @@ package io.chaski.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import io.chaski.annotation.ChaskiListener;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.StreamerObserver;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -50,8 +54,21 @@ public class BenchApp {
 			System.setProperty("bench.messages", String.valueOf(messages));
 			try (ConfigurableApplicationContext context = application.run(springArgs)) {
 				ChaskiNode node = context.getBean(ChaskiNode.class);
+				Map<String, LongAdder> drops = new ConcurrentHashMap<>();
+				context.getBean(ChaskiStreamer.class).addObserver(new StreamerObserver() {
+
+					@Override
+					public void dropped(String topic, String reason) {
+						drops.computeIfAbsent(reason, key -> new LongAdder()).increment();
+					}
+
+				});
 				System.out.println("READY port=" + node.address().port());
 				context.getBean(Counter.class).awaitAndReport(messages, node);
+				if (!drops.isEmpty()) {
+					// duplicates and rejected ids are counted, not logged: a loss must say where it went
+					System.out.println("DROPS " + drops);
+				}
 			}
 		}
 		else {

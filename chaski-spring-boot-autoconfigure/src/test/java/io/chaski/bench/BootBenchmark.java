@@ -79,7 +79,7 @@ public final class BootBenchmark {
 	private static Map<String, Double> runPair(int messages, String variant, int round) throws Exception {
 		Process consumer = start(recording("consumer", variant, round), "consumer", String.valueOf(messages), "--chaski.node.name=consumer");
 		try {
-			LinkedBlockingQueue<String> consumerLines = lines(consumer);
+			LinkedBlockingQueue<String> consumerLines = lines(consumer, "consumer");
 			String ready = await(consumerLines, "READY");
 			String port = String.valueOf(fields(ready).get("port").intValue());
 			Process publisher = start(recording("publisher", variant, round), "publisher", String.valueOf(messages), variant,
@@ -87,7 +87,7 @@ public final class BootBenchmark {
 					// the default 2 s flush on close lost the tail of a full queue to a slower consumer
 					"--chaski.node.shutdown-timeout=60s");
 			try {
-				Map<String, Double> published = fields(await(lines(publisher), "PUBLISHED"));
+				Map<String, Double> published = fields(await(lines(publisher, "publisher"), "PUBLISHED"));
 				publisher.waitFor(30, TimeUnit.SECONDS);
 				Map<String, Double> result = new java.util.HashMap<>(fields(await(consumerLines, "RESULT")));
 				result.put("failed", published.get("failed"));
@@ -124,13 +124,20 @@ public final class BootBenchmark {
 		return new ProcessBuilder(command).redirectErrorStream(true).start();
 	}
 
-	/** The process's output lines, read off its pipe so that it never blocks on a full one. */
-	private static LinkedBlockingQueue<String> lines(Process process) {
+	/**
+	 * The process's output lines, read off its pipe so that it never blocks on a full one. Its warnings and errors
+	 * are shown as they come (the apps log at WARN), and so are the consumer's drops by reason (DROPS): a drop, a closed
+	 * link or a failure says why messages were lost.
+	 */
+	private static LinkedBlockingQueue<String> lines(Process process, String role) {
 		LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
 		CompletableFuture.runAsync(() -> {
 			try (BufferedReader reader = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+					if (line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("DROPS ")) {
+						System.out.println("  ! " + role + ": " + line);
+					}
 					lines.add(line);
 				}
 			}
