@@ -148,11 +148,7 @@ class TopicPairingTest {
 		ChaskiNode publisher = this.nodes.start(this.nodes.builder("publisher").idleTimeout(IDLE));
 		link(subscriber);
 		MemberLinks publisherLinks = link(publisher, subscriber);
-		await("the publisher knows the subscriber's topics").atMost(SETTLE)
-			.until(() -> publisherLinks.membership().member(subscriber.id())
-				.filter(member -> member.state() == MemberState.ALIVE)
-				.map(member -> member.metadata().subscriptions().contains("news"))
-				.orElse(false));
+		awaitAliveWithTopic(publisherLinks, subscriber, "news");
 		await("the seed link, which pairing does not choose, closes when idle").atMost(SETTLE)
 			.until(() -> publisher.peers().isEmpty());
 		try (ChaskiSubscription<String> subscription = this.nodes.streamer(subscriber).subscribe("news", String.class)) {
@@ -168,11 +164,7 @@ class TopicPairingTest {
 		ChaskiNode publisher = this.nodes.start(this.nodes.builder("publisher").sendTimeout(Duration.ofMillis(300)));
 		link(subscriber);
 		MemberLinks publisherLinks = link(publisher, subscriber);
-		await("the publisher knows the subscriber's topics").atMost(SETTLE)
-			.until(() -> publisherLinks.membership().member(subscriber.id())
-				.filter(member -> member.state() == MemberState.ALIVE)
-				.map(member -> member.metadata().subscriptions().contains("news"))
-				.orElse(false));
+		awaitAliveWithTopic(publisherLinks, subscriber, "news");
 		// its TCP node stops; membership still has it alive: a member that takes the topic, but no link
 		subscriber.stop();
 		List<String> drops = new CopyOnWriteArrayList<>();
@@ -289,6 +281,15 @@ class TopicPairingTest {
 			.count();
 		Set<UUID> chosen = memberLinks.chosen();
 		return alive == members && chosen.size() == count && chosen.stream().allMatch(id -> node.peer(id).isPresent());
+	}
+
+	/** Waits until the links' membership has the member alive with the topic in its metadata. */
+	private static void awaitAliveWithTopic(MemberLinks links, ChaskiNode member, String topic) {
+		await("membership knows " + member.name() + " alive with '" + topic + "'").atMost(SETTLE)
+			.until(() -> links.membership().member(member.id())
+				.filter(known -> known.state() == MemberState.ALIVE)
+				.map(known -> known.metadata().subscriptions().contains(topic))
+				.orElse(false));
 	}
 
 	private static long initiated(ChaskiNode node) {
