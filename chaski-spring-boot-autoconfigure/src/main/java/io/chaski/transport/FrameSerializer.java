@@ -23,8 +23,13 @@ import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamExceptio
  */
 final class FrameSerializer implements Serializer<Object>, Deserializer<byte[]> {
 
-	/** The first body buffer holds at most this much: a frame's claimed length is not trusted with more. */
-	static final int FIRST_CHUNK_BYTES = 64 * 1024;
+	/**
+	 * The first body buffer holds at most this much: a frame's claimed length is not trusted with more. A writer
+	 * closes a batch once it reaches 64 KiB (the default batch size), so a full batch is 64 KiB plus the envelope
+	 * that crossed the mark: with 80 KiB it fits the first buffer, where 64 KiB made every full frame grow once
+	 * (a second buffer of twice the size and a copy of the first, per frame).
+	 */
+	static final int FIRST_CHUNK_BYTES = 80 * 1024;
 
 	private final int strictestLimit;
 

@@ -27,9 +27,12 @@ import org.springframework.context.annotation.Bean;
  * what its {@code @ChaskiListener} methods receive, and a publisher that calls {@link ChaskiStreamer#publish}
  * in a loop. Everything is the starter's default configuration except the port and the seed.
  * <p>
- * Arguments: {@code consumer <messages>} or {@code publisher <messages> <bytes|json>}, then Spring arguments.
- * Both print machine-readable lines ({@code READY ...}, {@code RESULT ...}, {@code PUBLISHED ...}, with CPU per
- * message) and a {@code THREADS} line with their busiest threads' CPU per message.
+ * Arguments: {@code consumer <messages> <warmup>} or {@code publisher <messages> <warmup> <bytes|json>}, then
+ * Spring arguments. The publisher first publishes {@code warmup} messages, then {@code messages}; the figures cover
+ * the {@code messages} only, so that they show the steady state of a running application, not a JVM compiling its
+ * code (the raw baseline gets a warm-up round too). Both print machine-readable lines ({@code READY ...},
+ * {@code RESULT ...}, {@code PUBLISHED ...}, with CPU per message) and a {@code THREADS} line with their busiest
+ * threads' CPU per message.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -46,12 +49,14 @@ public class BenchApp {
 	public static void main(String[] args) throws Exception {
 		String role = args[0];
 		int messages = Integer.parseInt(args[1]);
-		String[] springArgs = Arrays.copyOfRange(args, role.equals("publisher") ? 3 : 2, args.length);
+		int warmup = Integer.parseInt(args[2]);
+		String[] springArgs = Arrays.copyOfRange(args, role.equals("publisher") ? 4 : 3, args.length);
 		SpringApplication application = new SpringApplication(BenchApp.class);
 		application.setLogStartupInfo(false);
 		System.setProperty("bench.role", role);
 		if (role.equals("consumer")) {
 			System.setProperty("bench.messages", String.valueOf(messages));
+			System.setProperty("bench.warmup", String.valueOf(warmup));
 			try (ConfigurableApplicationContext context = application.run(springArgs)) {
 				ChaskiNode node = context.getBean(ChaskiNode.class);
 				Map<String, LongAdder> drops = new ConcurrentHashMap<>();
@@ -64,7 +69,7 @@ public class BenchApp {
 
 				});
 				System.out.println("READY port=" + node.address().port());
-				context.getBean(Counter.class).awaitAndReport(messages, node);
+				context.getBean(Counter.class).awaitAndReport(node);
 				if (!drops.isEmpty()) {
 					// duplicates and rejected ids are counted, not logged: a loss must say where it went
 					System.out.println("DROPS " + drops);
@@ -73,13 +78,13 @@ public class BenchApp {
 		}
 		else {
 			try (ConfigurableApplicationContext context = application.run(springArgs)) {
-				publish(context, messages, args[2]);
+				publish(context, messages, warmup, args[3]);
 			}
 		}
 		System.exit(0);
 	}
 
-	private static void publish(ConfigurableApplicationContext context, int messages, String variant) {
+	private static void publish(ConfigurableApplicationContext context, int messages, int warmup, String variant) {
 		ChaskiNode node = context.getBean(ChaskiNode.class);
 		ChaskiStreamer streamer = context.getBean(ChaskiStreamer.class);
 		String topic = variant.equals("json") ? JSON_TOPIC : BYTES_TOPIC;
@@ -91,11 +96,22 @@ public class BenchApp {
 			LockSupport.parkNanos(10_000_000);
 		}
 		byte[] bytes = new byte[100];
-		long failed = 0;
+		long failed = publish(streamer, topic, variant, bytes, 0, warmup);
 		long start = System.nanoTime();
 		long cpuStart = processCpuNanos();
 		ThreadCpu threads = new ThreadCpu();
-		for (int i = 0; i < messages; i++) {
+		failed += publish(streamer, topic, variant, bytes, warmup, warmup + messages);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double cpu = (processCpuNanos() - cpuStart) / (double) messages;
+		System.out.println("THREADS publisher ns/msg " + threads.perMessage(messages));
+		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f cpu=%.0f%n", warmup + messages - failed,
+				failed, seconds, cpu);
+	}
+
+	/** Publishes the messages numbered {@code from} (inclusive) to {@code to}; returns how many failed. */
+	private static long publish(ChaskiStreamer streamer, String topic, String variant, byte[] bytes, int from, int to) {
+		long failed = 0;
+		for (int i = from; i < to; i++) {
 			try {
 				streamer.publish(topic, variant.equals("json") ? new Reading("sensor-1", i, i * 0.5) : bytes);
 			}
@@ -103,11 +119,7 @@ public class BenchApp {
 				failed++;
 			}
 		}
-		double seconds = (System.nanoTime() - start) / 1e9;
-		double cpu = (processCpuNanos() - cpuStart) / (double) messages;
-		System.out.println("THREADS publisher ns/msg " + threads.perMessage(messages));
-		System.out.printf(Locale.ROOT, "PUBLISHED ok=%d failed=%d seconds=%.3f cpu=%.0f%n", messages - failed, failed,
-				seconds, cpu);
+		return failed;
 	}
 
 	/** CPU time of the whole process (all threads, JIT and GC included). */
@@ -126,7 +138,10 @@ public class BenchApp {
 		return new Counter();
 	}
 
-	/** Counts what the listeners receive; first and last receipt give the delivered rate. */
+	/**
+	 * Counts what the listeners receive; the first receipt after the warm-up messages and the last receipt give the
+	 * delivered rate.
+	 */
 	static final class Counter {
 
 		private final AtomicLong received = new AtomicLong();
@@ -143,7 +158,9 @@ public class BenchApp {
 
 		private final CountDownLatch done = new CountDownLatch(1);
 
-		private final int expected = Integer.getInteger("bench.messages", Integer.MAX_VALUE);
+		private final int warmup = Integer.getInteger("bench.warmup", 0);
+
+		private final long expected = this.warmup + (long) Integer.getInteger("bench.messages", Integer.MAX_VALUE);
 
 		@ChaskiListener(topics = BYTES_TOPIC)
 		public void onBytes(byte[] payload) {
@@ -158,7 +175,7 @@ public class BenchApp {
 		private void count() {
 			long now = System.nanoTime();
 			long n = this.received.incrementAndGet();
-			if (n == 1) {
+			if (n == this.warmup + 1) {
 				this.first = now;
 				this.cpuFirst = processCpuNanos();
 				this.threads = new ThreadCpu();
@@ -170,8 +187,11 @@ public class BenchApp {
 			}
 		}
 
-		/** Waits for every message, or for 10 s without progress, then prints the figures. */
-		void awaitAndReport(int messages, ChaskiNode node) throws InterruptedException {
+		/**
+		 * Waits for every message, or for 10 s without progress, then prints the figures: {@code received} counts
+		 * the warm-up messages too, the rate and CPU only those after them.
+		 */
+		void awaitAndReport(ChaskiNode node) throws InterruptedException {
 			long seen = -1;
 			while (!this.done.await(10, TimeUnit.SECONDS)) {
 				long now = this.received.get();
@@ -180,13 +200,14 @@ public class BenchApp {
 				}
 				seen = now;
 			}
-			long count = this.received.get();
+			long received = this.received.get();
+			long count = received - this.warmup; // the measured messages that arrived
 			double seconds = (this.last - this.first) / 1e9;
 			long cpuEnd = (this.cpuLast != 0) ? this.cpuLast : processCpuNanos();
 			if (this.threads != null) {
 				System.out.println("THREADS consumer ns/msg " + this.threads.perMessage(count));
 			}
-			System.out.printf(Locale.ROOT, "RESULT received=%d seconds=%.3f rate=%.0f cpu=%.0f perFrame=%.1f%n", count,
+			System.out.printf(Locale.ROOT, "RESULT received=%d seconds=%.3f rate=%.0f cpu=%.0f perFrame=%.1f%n", received,
 					seconds, (count > 1 && seconds > 0) ? (count - 1) / seconds : 0.0,
 					(count > 1) ? (cpuEnd - this.cpuFirst) / (double) (count - 1) : 0.0,
 					node.stats().envelopesIn() / (double) Math.max(1, node.stats().framesIn()));

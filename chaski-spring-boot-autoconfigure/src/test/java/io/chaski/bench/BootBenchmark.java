@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
  * Chaski as a Spring Boot user meets it: two Boot applications ({@link BenchApp}) in separate JVMs on loopback,
  * one publishing {@code messages} payloads, the other counting them in a {@code @ChaskiListener}, against raw
  * framed TCP measured in the same run. Reports the delivered rate (first to last receipt), the messages lost, the
- * CPU per message of each process, the envelopes per frame, and each round's {@code THREADS} lines.
- * Run it with the command in {@code docs/performance.md}. Arguments: {@code [messages] [rounds]}; the system
+ * CPU per message of each process, the envelopes per frame, and each round's {@code THREADS} lines. Each pair of
+ * apps first passes {@code warmup} messages that are not measured (the raw baseline has its warm-up round): the
+ * figures are those of running applications, not of JVMs still compiling. Run it with the command in
+ * {@code docs/performance.md}. Arguments: {@code [messages] [rounds] [warmup]} (warm-up 1 000 000 by default,
+ * 0 measures cold JVMs as the rounds before 2026-12-01's sixth did); the system
  * property {@code bench.jfr=<dir>} records both apps with Java Flight Recorder ({@code bench.jfc=<settings>} picks
  * the recording settings, {@code profile} by default).
  */
@@ -35,8 +38,9 @@ public final class BootBenchmark {
 	public static void main(String[] args) throws Exception {
 		int messages = (args.length > 0) ? Integer.parseInt(args[0]) : 3_000_000;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
-		System.out.printf(Locale.ROOT, "Boot benchmark: %d messages of 100 bytes, %d rounds, %d cores, %s%n", messages,
-				rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+		int warmup = (args.length > 2) ? Integer.parseInt(args[2]) : 1_000_000;
+		System.out.printf(Locale.ROOT, "Boot benchmark: %d messages of 100 bytes after %d warm-up messages, %d rounds, %d cores, %s%n",
+				messages, warmup, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
 		ThroughputBenchmark.rawTcp(messages); // warm-up
 		double[] raw = new double[rounds];
 		for (int i = 0; i < rounds; i++) {
@@ -54,12 +58,12 @@ public final class BootBenchmark {
 			double[] publisherCpu = new double[rounds];
 			double[] perFrame = new double[rounds];
 			for (int i = 0; i < rounds; i++) {
-				Map<String, Double> result = runPair(messages, variant, i);
+				Map<String, Double> result = runPair(messages, warmup, variant, i);
 				rates[i] = result.get("rate");
 				consumerCpu[i] = result.get("cpu");
 				publisherCpu[i] = result.get("publisherCpu");
 				perFrame[i] = result.get("perFrame");
-				lost += messages - result.get("received").longValue();
+				lost += (long) warmup + messages - result.get("received").longValue();
 				failed += result.get("failed").longValue();
 			}
 			Arrays.sort(rates);
@@ -76,13 +80,15 @@ public final class BootBenchmark {
 	}
 
 	/** Starts the consumer, then the publisher seeded with it; returns the consumer's and publisher's figures. */
-	private static Map<String, Double> runPair(int messages, String variant, int round) throws Exception {
-		Process consumer = start(recording("consumer", variant, round), "consumer", String.valueOf(messages), "--chaski.node.name=consumer");
+	private static Map<String, Double> runPair(int messages, int warmup, String variant, int round) throws Exception {
+		Process consumer = start(recording("consumer", variant, round), "consumer", String.valueOf(messages),
+				String.valueOf(warmup), "--chaski.node.name=consumer");
 		try {
 			LinkedBlockingQueue<String> consumerLines = lines(consumer, "consumer");
 			String ready = await(consumerLines, "READY");
 			String port = String.valueOf(fields(ready).get("port").intValue());
-			Process publisher = start(recording("publisher", variant, round), "publisher", String.valueOf(messages), variant,
+			Process publisher = start(recording("publisher", variant, round), "publisher", String.valueOf(messages),
+					String.valueOf(warmup), variant,
 					"--chaski.node.name=publisher", "--chaski.discovery.seeds=127.0.0.1:" + port,
 					// the default 2 s flush on close lost the tail of a full queue to a slower consumer
 					"--chaski.node.shutdown-timeout=60s");
