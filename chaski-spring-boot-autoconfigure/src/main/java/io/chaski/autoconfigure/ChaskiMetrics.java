@@ -192,14 +192,14 @@ public class ChaskiMetrics implements MeterBinder {
 		}
 
 		@Override
-		public void received(String topic, int payloadBytes) {
+		public void received(String topic, int messages, long payloadBytes) {
 			TopicCounter last = this.lastReceived;
 			if (last.topic() != topic) {
 				last = new TopicCounter(topic, counter(this.received, topic, "chaski.messages.received",
 						"Messages from peers accepted by this node", Tags.empty()));
 				this.lastReceived = last;
 			}
-			last.counter().increment();
+			last.counter().increment(messages);
 		}
 
 		@Override

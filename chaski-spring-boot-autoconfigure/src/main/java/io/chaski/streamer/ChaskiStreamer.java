@@ -65,7 +65,8 @@ public final class ChaskiStreamer implements AutoCloseable {
 	private final Map<String, Map<String, String>> headersByContentType = new ConcurrentHashMap<>();
 
 	/** Received messages wait here until the end of their frame, then go to each subscription at once. */
-	private final ThreadLocal<FrameDeliveries> frameDeliveries = ThreadLocal.withInitial(FrameDeliveries::new);
+	private final ThreadLocal<FrameDeliveries> frameDeliveries = ThreadLocal
+		.withInitial(() -> new FrameDeliveries(this::accepted));
 
 	private volatile ThreadDeliveries lastDeliveries = new ThreadDeliveries(null, null);
 
@@ -352,11 +353,7 @@ public final class ChaskiStreamer implements AutoCloseable {
 			this.observers.forEach(observer -> observer.dropped(topic, "not-subscribed"));
 			return;
 		}
-		this.received.increment();
-		// indexed, not an iterator per message: observers are only ever added
-		for (int i = 0; i < this.observers.size(); i++) {
-			this.observers.get(i).received(topic, envelope.payload().length);
-		}
+		deliveries.accept(envelope.payload().length);
 		if (route.subscriptions() != null) {
 			for (ChaskiSubscription<?> subscription : route.subscriptions()) {
 				deliveries.add(subscription, envelope);
@@ -369,6 +366,15 @@ public final class ChaskiStreamer implements AutoCloseable {
 		}
 		if (envelope.hopsLeft() > 1) {
 			relay(envelope, from);
+		}
+	}
+
+	/** Counts received messages a frame brought, once per frame and topic. */
+	private void accepted(String topic, int messages, long payloadBytes) {
+		this.received.add(messages);
+		// indexed, not an iterator: observers are only ever added
+		for (int i = 0; i < this.observers.size(); i++) {
+			this.observers.get(i).received(topic, messages, payloadBytes);
 		}
 	}
 

@@ -9,12 +9,15 @@ import io.chaski.wire.Envelope;
 /**
  * The local deliveries of one received frame, grouped by subscription so that each subscription takes them
  * under one lock and copies them into its ring in bulk. It also remembers where the frame's last topic goes:
- * a frame mostly carries one topic, so the topic is looked up once per frame rather than per message. One per
- * I/O thread; the arrays are reused from frame to frame.
+ * a frame mostly carries one topic, so the topic is looked up once per frame rather than per message, and the
+ * messages accepted on it are counted here and reported once per run of the topic (metrics pay per frame, not per
+ * message). One per I/O thread; the arrays are reused from frame to frame.
  */
 final class FrameDeliveries {
 
 	private static final int FIRST_BATCH = 64;
+
+	private final Accepted accepted;
 
 	private ChaskiSubscription<?>[] subscriptions = new ChaskiSubscription<?>[2];
 
@@ -29,6 +32,17 @@ final class FrameDeliveries {
 
 	private TopicRoute route;
 
+	private int acceptedMessages;
+
+	private long acceptedBytes;
+
+	/**
+	 * @param accepted told how many messages of each run of a topic this node accepted
+	 */
+	FrameDeliveries(Accepted accepted) {
+		this.accepted = accepted;
+	}
+
 	/**
 	 * @param topic a received message's topic
 	 * @param lookup finds the route of a topic not looked up yet in this frame
@@ -36,10 +50,28 @@ final class FrameDeliveries {
 	 */
 	TopicRoute route(String topic, Function<String, TopicRoute> lookup) {
 		if (topic != this.routedTopic) {
+			reportAccepted();
 			this.route = lookup.apply(topic);
 			this.routedTopic = topic;
 		}
 		return this.route;
+	}
+
+	/**
+	 * Counts a message on the topic routed last as accepted by this node.
+	 * @param payloadBytes its payload size
+	 */
+	void accept(int payloadBytes) {
+		this.acceptedMessages++;
+		this.acceptedBytes += payloadBytes;
+	}
+
+	private void reportAccepted() {
+		if (this.acceptedMessages > 0) {
+			this.accepted.accepted(this.routedTopic, this.acceptedMessages, this.acceptedBytes);
+			this.acceptedMessages = 0;
+			this.acceptedBytes = 0;
+		}
 	}
 
 	void add(ChaskiSubscription<?> subscription, Envelope envelope) {
@@ -74,11 +106,13 @@ final class FrameDeliveries {
 	}
 
 	/**
-	 * Hands every batch to its subscription and empties this collector for the next frame.
+	 * Reports what was accepted, hands every batch to its subscription and empties this collector for the next
+	 * frame.
 	 * @param sink receives each subscription with its batch
 	 */
 	void flush(Sink sink) {
 		try {
+			reportAccepted();
 			for (int i = 0; i < this.used; i++) {
 				sink.deliver(this.subscriptions[i], this.batches[i], this.counts[i]);
 			}
@@ -91,9 +125,24 @@ final class FrameDeliveries {
 				this.subscriptions[i] = null;
 			}
 			this.used = 0;
+			this.acceptedMessages = 0;
+			this.acceptedBytes = 0;
 			this.routedTopic = null;
 			this.route = null;
 		}
+	}
+
+	/** Where the counts of accepted messages go. */
+	@FunctionalInterface
+	interface Accepted {
+
+		/**
+		 * @param topic the topic
+		 * @param messages how many messages on it this node accepted, in a row of one frame
+		 * @param payloadBytes their payload bytes together
+		 */
+		void accepted(String topic, int messages, long payloadBytes);
+
 	}
 
 	/** Where {@link #flush} hands the batches. */

@@ -14,11 +14,14 @@ public interface StreamerObserver {
 	}
 
 	/**
-	 * A message from another node was accepted for this node's subscribers.
+	 * Messages from other nodes were accepted for this node's subscribers. Told once per received frame and topic
+	 * (a frame carries hundreds of messages), before its subscribers get them, so that counting costs nothing
+	 * per message.
 	 * @param topic the topic
-	 * @param payloadBytes payload size
+	 * @param messages how many messages
+	 * @param payloadBytes their payload bytes together
 	 */
-	default void received(String topic, int payloadBytes) {
+	default void received(String topic, int messages, long payloadBytes) {
 	}
 
 	/**
