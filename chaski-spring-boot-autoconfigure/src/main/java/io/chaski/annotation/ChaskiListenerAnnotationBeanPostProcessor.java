@@ -1,10 +1,7 @@
 package io.chaski.annotation;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -110,24 +107,7 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 		// a file listener has no payload to convert: the target stays null
 		PayloadTarget target = ReceivedFile.class.equals(parameter.resolve()) ? null : PayloadTarget.of(parameter);
 		return new ListenerMethod(id, topics, concurrency(annotation.concurrency(), where),
-				deliveryPolicy(annotation.deliveryPolicy(), where), target, handle(bean, invocable, where));
-	}
-
-	/**
-	 * The listener method bound to its bean, as a handle that takes the argument as an Object: called without the
-	 * argument array and the accessor that reflection costs per message.
-	 */
-	private static MethodHandle handle(Object bean, Method method, String where) {
-		try {
-			return MethodHandles.lookup()
-				.unreflect(method)
-				.bindTo(bean)
-				.asType(MethodType.methodType(void.class, Object.class));
-		}
-		catch (IllegalAccessException ex) {
-			throw new BeanInitializationException("@ChaskiListener method " + where + " cannot be called: "
-					+ ex.getMessage(), ex);
-		}
+				deliveryPolicy(annotation.deliveryPolicy(), where), target, bean, invocable);
 	}
 
 	private DeliveryPolicy deliveryPolicy(String value, String where) {
@@ -169,29 +149,27 @@ public class ChaskiListenerAnnotationBeanPostProcessor
 
 	/** A listener method found on a bean, waiting to be registered. */
 	private record ListenerMethod(String id, List<String> topics, Integer concurrency, DeliveryPolicy deliveryPolicy,
-			PayloadTarget target, MethodHandle handle) {
+			PayloadTarget target, Object bean, Method method) {
 
 		boolean receivesFiles() {
 			return this.target == null;
 		}
 
 		void invokeWithFile(ReceivedFile file) throws Exception {
-			invokeWith(file);
+			try {
+				this.method.invoke(this.bean, file);
+			}
+			catch (InvocationTargetException ex) {
+				throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+			}
 		}
 
 		void invoke(ChaskiMessage<Object> message) throws Exception {
-			invokeWith(this.target.argument(message));
-		}
-
-		private void invokeWith(Object argument) throws Exception {
 			try {
-				this.handle.invokeExact(argument);
+				this.method.invoke(this.bean, this.target.argument(message));
 			}
-			catch (Exception | Error ex) {
-				throw ex; // what the method threw, as it threw it
-			}
-			catch (Throwable ex) {
-				throw new UndeclaredThrowableException(ex);
+			catch (InvocationTargetException ex) {
+				throw (ex.getCause() instanceof Exception cause) ? cause : ex;
 			}
 		}
 

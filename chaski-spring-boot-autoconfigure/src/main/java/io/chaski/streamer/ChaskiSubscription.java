@@ -62,13 +62,6 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	 */
 	private final Envelope[] taken = new Envelope[TAKE_BATCH];
 
-	/**
-	 * A draining thread's batch array, reused across its drains (a fresh one per drain cost a kilobyte per batch,
-	 * more than the messages of a small batch). Taken out while in use, so that a listener draining another
-	 * subscription from inside its action gets an array of its own.
-	 */
-	private static final ThreadLocal<Envelope[]> DRAIN_BATCH = new ThreadLocal<>();
-
 	private int takenNext;
 
 	private int takenCount;
@@ -196,30 +189,17 @@ public final class ChaskiSubscription<T> implements AutoCloseable, Iterable<Chas
 	 * @throws InterruptedException if the reader is interrupted while waiting
 	 */
 	public int drain(Consumer<? super ChaskiMessage<T>> action, Duration timeout) throws InterruptedException {
-		Envelope[] batch = DRAIN_BATCH.get();
-		if (batch == null) {
-			batch = new Envelope[TAKE_BATCH];
-		}
-		else {
-			DRAIN_BATCH.set(null);
-		}
-		int count = 0;
-		try {
-			count = takeBatch(batch, timeout.toNanos());
-			int handed = 0;
-			for (int i = 0; i < count && !this.closed.get(); i++) {
-				ChaskiMessage<T> message = decode(batch[i]);
-				if (message != null) {
-					action.accept(message);
-					handed++;
-				}
+		Envelope[] batch = new Envelope[TAKE_BATCH];
+		int count = takeBatch(batch, timeout.toNanos());
+		int handed = 0;
+		for (int i = 0; i < count && !this.closed.get(); i++) {
+			ChaskiMessage<T> message = decode(batch[i]);
+			if (message != null) {
+				action.accept(message);
+				handed++;
 			}
-			return handed;
 		}
-		finally {
-			Arrays.fill(batch, 0, count, null); // the array outlives the batch: it must not keep messages alive
-			DRAIN_BATCH.set(batch);
-		}
+		return handed;
 	}
 
 	/** Moves the messages a poll left behind, or else a batch from the buffer, into {@code into}. */
