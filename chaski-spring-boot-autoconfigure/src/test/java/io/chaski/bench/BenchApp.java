@@ -138,6 +138,31 @@ public class BenchApp {
 		return new Counter();
 	}
 
+	/** The gaps in a stream of sequence numbers that should arrive in order (one publisher, one topic). */
+	static final class SequenceGaps {
+
+		private final java.util.List<String> gaps = new java.util.ArrayList<>();
+
+		private long next;
+
+		void see(long sequence) {
+			if (sequence != this.next && this.gaps.size() < 10) {
+				this.gaps.add(this.next + ".." + (sequence - 1));
+			}
+			this.next = sequence + 1;
+		}
+
+		long next() {
+			return this.next;
+		}
+
+		@Override
+		public String toString() {
+			return this.gaps.toString();
+		}
+
+	}
+
 	/**
 	 * Counts what the listeners receive; the first receipt after the warm-up messages and the last receipt give the
 	 * delivered rate.
@@ -158,6 +183,8 @@ public class BenchApp {
 
 		private final CountDownLatch done = new CountDownLatch(1);
 
+		private final SequenceGaps sequence = new SequenceGaps();
+
 		private final int warmup = Integer.getInteger("bench.warmup", 0);
 
 		private final long expected = this.warmup + (long) Integer.getInteger("bench.messages", Integer.MAX_VALUE);
@@ -170,6 +197,7 @@ public class BenchApp {
 		@ChaskiListener(topics = JSON_TOPIC)
 		public void onReading(Reading reading) {
 			count();
+			this.sequence.see(reading.sequence());
 		}
 
 		private void count() {
@@ -214,6 +242,10 @@ public class BenchApp {
 			long cpuEnd = (this.cpuLast != 0) ? this.cpuLast : processCpuNanos();
 			if (this.threads != null) {
 				System.out.println("THREADS consumer ns/msg " + this.threads.perMessage(count));
+			}
+			if (received < this.expected && this.sequence.next() > 0) {
+				// where the missing readings were: in gaps along the stream, or at its end
+				System.out.println("DROPS gaps " + this.sequence + ", then missing from " + this.sequence.next());
 			}
 			System.out.printf(Locale.ROOT, "RESULT received=%d seconds=%.3f rate=%.0f cpu=%.0f perFrame=%.1f%n", received,
 					seconds, (count > 1 && seconds > 0) ? (count - 1) / seconds : 0.0,
