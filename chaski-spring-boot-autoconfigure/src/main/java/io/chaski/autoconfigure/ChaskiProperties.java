@@ -451,7 +451,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 			@DefaultValue("2s") Duration fetchTimeout, @DefaultValue("5s") Duration busyTimeout,
 			@DefaultValue("1m") Duration purgeInterval, @DefaultValue("512") @Min(1) int maxKeyLength,
 			@DefaultValue("1MB") DataSize maxValueSize, @DefaultValue("1024") @Min(1) int maxPendingRequests,
-			@DefaultValue("1024") @Min(1) int requestQueueCapacity, @DefaultValue Replication replication) {
+			@DefaultValue("1024") @Min(1) int requestQueueCapacity, @Valid @DefaultValue Replication replication) {
 
 		/** Validates the components; invalid values fail startup naming the property. */
 		public Storage {
