@@ -61,6 +61,7 @@ class TruncatedFrameTest {
 		this.peer.shutdownOutput();
 		await("the peer's end of stream closes the connection").atMost(WAIT)
 			.until(() -> this.handler.closed.contains(connection));
+		connection.close(); // a cleanup of this node's own after the peer's close: still the peer's fault
 
 		this.handler.release.countDown();
 		await("the truncated frame reported").atMost(WAIT).until(() -> !this.handler.rejected.isEmpty());
