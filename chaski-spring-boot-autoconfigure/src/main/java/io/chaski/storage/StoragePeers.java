@@ -170,12 +170,6 @@ final class StoragePeers implements EnvelopeHandler {
 
 	private void expire(long correlation, Pending request) {
 		synchronized (request) {
-			if (request.winner != null && request.future.complete(Optional.empty())) {
-				// the value may still be on its way: wait one more timeout for it, to release it at once
-				this.timer.schedule(() -> this.pending.remove(correlation, request),
-						this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
-				return;
-			}
 			this.pending.remove(correlation, request);
 			request.future.complete(Optional.empty());
 		}
@@ -308,6 +302,10 @@ final class StoragePeers implements EnvelopeHandler {
 		boolean done = kind == EnvelopeKind.STORAGE_CLAIM_DONE;
 		Pending request = expected(from, correlation, done ? EnvelopeKind.STORAGE_CLAIM : EnvelopeKind.STORAGE_FETCH);
 		if (request == null) {
+			if (done) {
+				// a claim that ended (timed out) or never was: the holder keeps the value, claimable again at once
+				send(from, EnvelopeKind.STORAGE_CLAIM_RELEASE, StorageMessages.correlation(correlation));
+			}
 			return;
 		}
 		EntryReply reply = StorageMessages.readEntryReply(payload, request.key, this.settings.maxValueBytes());
