@@ -57,9 +57,17 @@ class ClaimAcknowledgementTest {
 	}
 
 	private ChaskiStorage storage(ChaskiNode node, Duration fetchTimeout) {
-		ChaskiStorage storage = ChaskiStorage.open(node,
-				StorageSettings.of(this.directory.resolve(node.name() + ".db")).withFetchTimeout(fetchTimeout),
-				new DefaultPayloadCodec(), this.clock);
+		return open(node, StorageSettings.of(this.directory.resolve(node.name() + ".db")).withFetchTimeout(fetchTimeout));
+	}
+
+	private ChaskiStorage replicating(ChaskiNode node, Duration fetchTimeout) {
+		return open(node, StorageSettings.of(this.directory.resolve(node.name() + ".db"))
+			.withFetchTimeout(fetchTimeout)
+			.withReplication(ReplicationSettings.enabledWithDefaults().withAntiEntropyInterval(Duration.ofMinutes(10))));
+	}
+
+	private ChaskiStorage open(ChaskiNode node, StorageSettings settings) {
+		ChaskiStorage storage = ChaskiStorage.open(node, settings, new DefaultPayloadCodec(), this.clock);
 		this.storages.add(storage);
 		return storage;
 	}
@@ -221,6 +229,27 @@ class ClaimAcknowledgementTest {
 		assertThat(answers).as("released, never acknowledged").doesNotContain(EnvelopeKind.STORAGE_CLAIM_ACK);
 		assertThat(StorageMessages.readCorrelation(answer.payload())).isEqualTo(id);
 		assertThat(claimer.contains("job")).as("the claimer keeps no copy").isFalse();
+	}
+
+	@Test
+	void aReplicatedClaimWritesItsTombstoneOnlyOnTheAcknowledgement() throws Exception {
+		ChaskiNode holder = holderNode();
+		ChaskiNode replica = this.nodes.start("replica");
+		ChaskiStorage sh = replicating(holder, Duration.ofMinutes(10));
+		ChaskiStorage sr = replicating(replica, Duration.ofMinutes(10));
+		TestNodes.connect(holder, replica);
+		sh.put("job", "replicated");
+		await("the replica has the key").atMost(WAIT).until(() -> sr.contains("job"));
+		RawPeer claimer = raw(holder, "claimer");
+		claimWithoutAck(claimer, 11, "job");
+
+		assertThat(sh.tombstones()).as("no tombstone while the claim is pending").isZero();
+		assertThat(sr.contains("job")).isTrue();
+		send(claimer, EnvelopeKind.STORAGE_CLAIM_ACK, correlation(11));
+		await("the acknowledged claim's tombstone reaches the replica").atMost(WAIT)
+			.until(() -> !sr.contains("job") && sr.tombstones() == 1);
+		assertThat(sh.contains("job")).isFalse();
+		assertThat(sh.tombstones()).isEqualTo(1);
 	}
 
 }
