@@ -434,7 +434,8 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param enabled Whether the ChaskiStorage bean is created.
 	 * @param path The SQLite file; defaults to chaski-data/NODE-NAME.db under the working directory.
 	 * @param defaultTtl Time to live of put(key, value); 0 keeps values until they are deleted.
-	 * @param fetchTimeout How long fetch and claim wait for the peers' answers.
+	 * @param fetchTimeout How long fetch and claim wait for the peers' answers, and a holder for a claimer's
+	 * acknowledgement.
 	 * @param busyTimeout How long SQLite waits for a lock held by another process (a backup, a CLI).
 	 * @param purgeInterval Time between sweeps that delete expired keys; 0 disables the sweep (reads still delete
 	 * the expired keys they meet).

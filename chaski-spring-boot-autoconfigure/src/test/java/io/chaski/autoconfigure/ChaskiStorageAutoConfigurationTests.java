@@ -90,6 +90,7 @@ class ChaskiStorageAutoConfigurationTests {
 				assertThat(meters.get("chaski.storage.operations").tag("kind", "put").functionCounter().count())
 					.isEqualTo(1);
 				assertThat(meters.get("chaski.storage.keys").gauge().value()).isEqualTo(1);
+				assertThat(meters.get("chaski.storage.claims.restored").functionCounter().count()).isZero();
 
 				StorageReport report = context.getBean(ChaskiEndpoint.class).report().storage();
 				assertThat(report.keys()).isEqualTo(1);
