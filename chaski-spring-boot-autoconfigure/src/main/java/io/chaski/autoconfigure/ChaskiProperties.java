@@ -434,7 +434,8 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 	 * @param enabled Whether the ChaskiStorage bean is created.
 	 * @param path The SQLite file; defaults to chaski-data/NODE-NAME.db under the working directory.
 	 * @param defaultTtl Time to live of put(key, value); 0 keeps values until they are deleted.
-	 * @param fetchTimeout How long fetch and claim wait for the peers' answers.
+	 * @param fetchTimeout How long fetch and claim wait for the peers' answers, and a holder for a claimer's
+	 * acknowledgement.
 	 * @param busyTimeout How long SQLite waits for a lock held by another process (a backup, a CLI).
 	 * @param purgeInterval Time between sweeps that delete expired keys; 0 disables the sweep (reads still delete
 	 * the expired keys they meet).
@@ -451,7 +452,7 @@ public record ChaskiProperties(@DefaultValue("true") boolean enabled, @Valid @De
 			@DefaultValue("2s") Duration fetchTimeout, @DefaultValue("5s") Duration busyTimeout,
 			@DefaultValue("1m") Duration purgeInterval, @DefaultValue("512") @Min(1) int maxKeyLength,
 			@DefaultValue("1MB") DataSize maxValueSize, @DefaultValue("1024") @Min(1) int maxPendingRequests,
-			@DefaultValue("1024") @Min(1) int requestQueueCapacity, @DefaultValue Replication replication) {
+			@DefaultValue("1024") @Min(1) int requestQueueCapacity, @Valid @DefaultValue Replication replication) {
 
 		/** Validates the components; invalid values fail startup naming the property. */
 		public Storage {

@@ -52,6 +52,9 @@ public class ChaskiStorageMetrics implements MeterBinder {
 				StorageStats::requestsServed);
 		counter(registry, "chaski.storage.requests", "Storage requests from peers", "result", "rejected",
 				StorageStats::requestsRejected);
+		counter(registry, "chaski.storage.claims.restored",
+				"Values this node kept because their claimer did not acknowledge them", null, null,
+				StorageStats::claimsRestored);
 		counter(registry, "chaski.storage.purged", "Expired rows deleted by sweeps", null, null,
 				StorageStats::purged);
 		Gauge.builder("chaski.storage.keys", this.storage, ChaskiStorage::size)

@@ -70,8 +70,7 @@ public final class ChaskiStorage implements AutoCloseable {
 				IoThreads.factory("chaski-storage-timer-" + node.name() + "-"));
 		executor.setRemoveOnCancelPolicy(true);
 		this.timer = executor;
-		this.peers = new StoragePeers(node, this.store, settings, this.stats, clock, this.timer, this::keep,
-				this::takeEntry);
+		this.peers = new StoragePeers(node, this.store, settings, this.stats, clock, this.timer, this::removeClaimed);
 		this.replicator = settings.replication().enabled()
 				? new Replicator(node, this.store, settings, this.hlc, this.stats, this.timer) : null;
 		long sweep = settings.purgeInterval().toMillis();
@@ -192,14 +191,29 @@ public final class ChaskiStorage implements AutoCloseable {
 		return takeEntry(key).map(entry -> decode(entry, type));
 	}
 
-	/** Takes a row (for {@link #take}, {@link #claim} and peers' claims), leaving a tombstone when replicating. */
+	/**
+	 * Takes a row (for {@link #take} and {@link #claim}) unless it is held for a peer's claim, leaving a tombstone
+	 * when replicating.
+	 */
 	private Optional<StorageEntry> takeEntry(String key) {
 		StorageEntry tombstone = tombstone(key);
-		Optional<StorageEntry> taken = this.store.take(key, this.clock.millis(), tombstone);
+		Optional<StorageEntry> taken = this.peers.takeUnlessHeld(key,
+				() -> this.store.take(key, this.clock.millis(), tombstone));
 		if (taken.isPresent()) {
 			removed(tombstone);
 		}
 		return taken;
+	}
+
+	/**
+	 * Deletes a row a peer's claimer acknowledged, if no write replaced it since it was sent; when replicating, the
+	 * tombstone is written (and pushed) only now.
+	 */
+	private void removeClaimed(StorageEntry sent) {
+		StorageEntry tombstone = tombstone(sent.key());
+		if (this.store.removeVersion(sent, tombstone)) {
+			removed(tombstone);
+		}
 	}
 
 	/**
@@ -278,10 +292,11 @@ public final class ChaskiStorage implements AutoCloseable {
 	}
 
 	/**
-	 * Takes a value from this node, else from one peer that has it: the holder keeps the key for this claimer
-	 * only, and deletes it only once the claimer accepted it. Of concurrent claimers in the mesh at most one gets
-	 * the value. If the answer is lost after the holder deleted it, the value is lost (at most once); if it comes
-	 * after the timeout it is stored here.
+	 * Takes a value from this node, else from one peer that has it: the holder hides the key from every other
+	 * claim and take, sends it, and deletes it only when this node acknowledges that it has it; without the
+	 * acknowledgement in time (or when the link closes) the holder keeps it, claimable again. Of concurrent
+	 * claimers at most one gets the value, and it is never lost; a lost acknowledgement leaves it both here and at
+	 * the holder (docs/storage.md). A value that comes after the timeout is given back to the holder.
 	 * @param key the key
 	 * @param type the type to read the value as
 	 * @param <T> that type
@@ -300,7 +315,7 @@ public final class ChaskiStorage implements AutoCloseable {
 		});
 	}
 
-	/** Keeps a value fetched or claimed from a peer as a write of this node. */
+	/** Keeps a value fetched from a peer as a write of this node. */
 	private void keep(StorageEntry entry) {
 		write(entry);
 	}
@@ -366,6 +381,11 @@ public final class ChaskiStorage implements AutoCloseable {
 		if (this.replicator != null) {
 			this.replicator.roundsWithAll();
 		}
+	}
+
+	/** @return keys this node holds for peers' claims (hidden until acknowledged), for tests in this package */
+	int heldForClaimers() {
+		return this.peers.heldForClaimers();
 	}
 
 	/** @return the file's store, for tests in this package */

@@ -215,6 +215,24 @@ final class EntryStore implements AutoCloseable {
 	}
 
 	/**
+	 * Removes a row in one transaction if it is still the version given (a write since then stays).
+	 * @param version the row as it was read
+	 * @param tombstone what replaces the row, or {@code null} to delete it outright
+	 * @return whether the row was that version and went
+	 */
+	boolean removeVersion(StorageEntry version, StorageEntry tombstone) {
+		return Boolean.TRUE.equals(this.transactions.execute(status -> {
+			boolean same = this.repository.findEntry(version.key())
+				.filter(row -> !row.deleted() && row.hlc() == version.hlc() && row.origin().equals(version.origin()))
+				.isPresent();
+			if (same) {
+				remove(version.key(), tombstone);
+			}
+			return same;
+		}));
+	}
+
+	/**
 	 * Removes a key in one transaction.
 	 * @param key a key
 	 * @param tombstone what replaces the row, or {@code null} to delete it outright

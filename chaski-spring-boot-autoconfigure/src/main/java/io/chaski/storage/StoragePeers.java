@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 import io.chaski.node.ChaskiNode;
 import io.chaski.node.Edge;
 import io.chaski.node.EnvelopeHandler;
+import io.chaski.node.NodeListener;
+import io.chaski.node.PeerInfo;
+import io.chaski.storage.ClaimHolds.Hold;
 import io.chaski.storage.StorageMessages.EntryReply;
 import io.chaski.storage.StorageMessages.KeyRequest;
 import io.chaski.storage.StorageMessages.Offer;
@@ -36,8 +39,9 @@ import io.chaski.wire.EnvelopeKind;
 
 /**
  * The storage protocol between peers: asks them for keys ({@code fetch}), takes keys from them so that at most
- * one claimer gets each ({@code claim}), and answers their requests. Envelopes are handed from the I/O threads
- * to a small bounded pool at once; a full pool drops the message (counted), and the asker times out.
+ * one claimer gets each and none is lost ({@code claim}: the holder deletes a key only when the claimer
+ * acknowledges that it has it), and answers their requests. Envelopes are handed from the I/O threads to a small
+ * bounded pool at once; a full pool drops the message (counted), and the asker times out.
  */
 final class StoragePeers implements EnvelopeHandler {
 
@@ -57,9 +61,7 @@ final class StoragePeers implements EnvelopeHandler {
 
 	private final ScheduledExecutorService timer;
 
-	private final Consumer<StorageEntry> restore;
-
-	private final Function<String, Optional<StorageEntry>> take;
+	private final Consumer<StorageEntry> removeClaimed;
 
 	private final ThreadPoolExecutor workers;
 
@@ -70,31 +72,39 @@ final class StoragePeers implements EnvelopeHandler {
 	/** What this node waits for, by correlation id. */
 	private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
-	/** Keys this node holds for a claimer, until it accepts, releases or the hold times out. */
-	private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+	/** Keys this node holds for claimers, until they acknowledge, release, disconnect or time out. */
+	private final ClaimHolds holds;
 
 	/**
-	 * @param restore keeps a claimed value that arrived after its claim timed out, so it is not lost
-	 * @param take takes a key this node holds for a claimer that accepted it
+	 * @param removeClaimed deletes the row a claimer acknowledged, if it is still the version sent
 	 */
 	StoragePeers(ChaskiNode node, EntryStore store, StorageSettings settings, StorageStats stats, Clock clock,
-			ScheduledExecutorService timer, Consumer<StorageEntry> restore, Function<String, Optional<StorageEntry>> take) {
+			ScheduledExecutorService timer, Consumer<StorageEntry> removeClaimed) {
 		this.node = node;
 		this.store = store;
 		this.settings = settings;
 		this.stats = stats;
 		this.clock = clock;
 		this.timer = timer;
-		this.restore = restore;
-		this.take = take;
+		this.removeClaimed = removeClaimed;
+		this.holds = new ClaimHolds(settings.maxPendingRequests(), settings.fetchTimeout().toMillis(), timer,
+				this::restored);
 		this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(settings.requestQueueCapacity()),
 				IoThreads.factory("chaski-storage-" + node.name() + "-"), new ThreadPoolExecutor.AbortPolicy());
 		for (EnvelopeKind kind : List.of(EnvelopeKind.STORAGE_FETCH, EnvelopeKind.STORAGE_FETCH_REPLY,
 				EnvelopeKind.STORAGE_CLAIM, EnvelopeKind.STORAGE_CLAIM_OFFER, EnvelopeKind.STORAGE_CLAIM_ACCEPT,
-				EnvelopeKind.STORAGE_CLAIM_RELEASE, EnvelopeKind.STORAGE_CLAIM_DONE)) {
+				EnvelopeKind.STORAGE_CLAIM_RELEASE, EnvelopeKind.STORAGE_CLAIM_DONE, EnvelopeKind.STORAGE_CLAIM_ACK)) {
 			node.registerHandler(kind, this);
 		}
+		node.addListener(new NodeListener() {
+
+			@Override
+			public void peerDisconnected(PeerInfo peer, boolean graceful) {
+				claimerGone(peer.nodeId());
+			}
+
+		});
 	}
 
 	/**
@@ -108,7 +118,8 @@ final class StoragePeers implements EnvelopeHandler {
 
 	/**
 	 * @param key a key this node does not have
-	 * @return the entry, deleted at the one peer that gave it; empty when nobody could give it in time
+	 * @return the entry, acknowledged to (and so deleted at) the one peer that gave it; empty when nobody could
+	 * give it in time
 	 */
 	CompletableFuture<Optional<StorageEntry>> claim(String key) {
 		return ask(EnvelopeKind.STORAGE_CLAIM, key);
@@ -117,6 +128,21 @@ final class StoragePeers implements EnvelopeHandler {
 	/** @return requests this node waits for */
 	int pendingRequests() {
 		return this.pending.size();
+	}
+
+	/** @return keys this node holds for claimers */
+	int heldForClaimers() {
+		return this.holds.size();
+	}
+
+	/**
+	 * Runs a local take unless a claimer holds the key (it is hidden until the claim ends).
+	 * @param key the key
+	 * @param take the take
+	 * @return what the take returned, empty when the key is held
+	 */
+	Optional<StorageEntry> takeUnlessHeld(String key, Supplier<Optional<StorageEntry>> take) {
+		return this.holds.unlessHeld(key, take);
 	}
 
 	private CompletableFuture<Optional<StorageEntry>> ask(EnvelopeKind kind, String key) {
@@ -144,12 +170,6 @@ final class StoragePeers implements EnvelopeHandler {
 
 	private void expire(long correlation, Pending request) {
 		synchronized (request) {
-			if (request.winner != null && request.future.complete(Optional.empty())) {
-				// the value may still be on its way: wait one more timeout for it, to keep it rather than lose it
-				this.timer.schedule(() -> this.pending.remove(correlation, request),
-						this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
-				return;
-			}
 			this.pending.remove(correlation, request);
 			request.future.complete(Optional.empty());
 		}
@@ -176,7 +196,8 @@ final class StoragePeers implements EnvelopeHandler {
 				case STORAGE_FETCH -> serveFetch(from, StorageMessages.readKeyRequest(payload, this.settings.maxKeyLength()));
 				case STORAGE_CLAIM -> serveClaim(from, StorageMessages.readKeyRequest(payload, this.settings.maxKeyLength()));
 				case STORAGE_CLAIM_ACCEPT -> onAccept(from, StorageMessages.readCorrelation(payload));
-				case STORAGE_CLAIM_RELEASE -> release(from.nodeId(), StorageMessages.readCorrelation(payload));
+				case STORAGE_CLAIM_RELEASE -> this.holds.release(from.nodeId(), StorageMessages.readCorrelation(payload));
+				case STORAGE_CLAIM_ACK -> onAck(from, StorageMessages.readCorrelation(payload));
 				case STORAGE_CLAIM_OFFER -> onOffer(from, StorageMessages.readOffer(payload));
 				case STORAGE_FETCH_REPLY, STORAGE_CLAIM_DONE -> onEntryReply(from, envelope.kind(), payload);
 				default -> throw new StorageProtocolException("unexpected kind " + envelope.kind());
@@ -204,45 +225,49 @@ final class StoragePeers implements EnvelopeHandler {
 	}
 
 	private void serveClaim(Edge from, KeyRequest request) {
-		boolean held = false;
-		if (this.holds.size() < this.settings.maxPendingRequests()
-				&& this.store.findLive(request.key(), this.clock.millis()).isPresent()) {
-			Hold hold = new Hold(from.nodeId(), request.correlation(), request.key());
-			held = this.holds.putIfAbsent(request.key(), hold) == null;
-			if (held) {
-				this.timer.schedule(() -> this.holds.remove(request.key(), hold),
-						this.settings.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			}
-		}
+		boolean held = this.holds.hold(new Hold(from.nodeId(), request.correlation(), request.key()),
+				() -> this.store.findLive(request.key(), this.clock.millis()).isPresent());
 		this.stats.served();
 		send(from, EnvelopeKind.STORAGE_CLAIM_OFFER, StorageMessages.offer(request.correlation(), held));
 	}
 
-	/** The claimer has taken the offer: the key is deleted here only now, and goes to it in the answer. */
+	/**
+	 * The claimer has taken the offer: the value goes to it, still stored here but hidden from other claims and
+	 * takes until the claimer acknowledges it (or the mark is lifted).
+	 */
 	private void onAccept(Edge from, long correlation) {
 		long now = this.clock.millis();
-		StorageEntry taken = null;
-		Hold hold = findHold(from.nodeId(), correlation);
-		if (hold != null && this.holds.remove(hold.key(), hold)) {
-			taken = this.take.apply(hold.key()).orElse(null);
-		}
-		reply(from, EnvelopeKind.STORAGE_CLAIM_DONE, correlation, taken, now);
+		StorageEntry sent = this.holds.send(from.nodeId(), correlation, key -> this.store.findLive(key, now))
+			.orElse(null);
+		reply(from, EnvelopeKind.STORAGE_CLAIM_DONE, correlation, sent, now);
 	}
 
-	private void release(UUID claimer, long correlation) {
-		Hold hold = findHold(claimer, correlation);
-		if (hold != null) {
-			this.holds.remove(hold.key(), hold);
+	/** The claimer has the value: only now is it deleted here. */
+	private void onAck(Edge from, long correlation) {
+		if (!this.holds.acknowledged(from.nodeId(), correlation, this.removeClaimed)) {
+			this.stats.ignoredClaimAck();
+			throw new StorageProtocolException("an acknowledgement of no value sent to that peer, correlation "
+					+ correlation);
 		}
 	}
 
-	private Hold findHold(UUID claimer, long correlation) {
-		for (Hold hold : this.holds.values()) {
-			if (hold.claimer().equals(claimer) && hold.correlation() == correlation) {
-				return hold;
-			}
+	/** The link to a peer closed: what it claimed and did not acknowledge is claimable again. */
+	private void claimerGone(UUID peer) {
+		try {
+			this.workers.execute(() -> this.holds.releaseAll(peer));
 		}
-		return null;
+		catch (RejectedExecutionException ex) {
+			// the holds' deadlines lift them all the same
+			log.debug("Storage of node {} leaves the holds of {} to their deadlines", this.node.name(), peer);
+		}
+	}
+
+	/** A value sent to a claimer came back without an acknowledgement: it stays here, claimable again. */
+	private void restored(Hold hold) {
+		this.stats.claimRestored();
+		this.warnings.warn("storage claim restored", "Storage of node {} keeps key '{}': its claimer {} did not "
+				+ "acknowledge it (the claimer may hold a copy too)", this.node.name(), LogSafe.of(hold.key()),
+				hold.claimer());
 	}
 
 	private void reply(Edge to, EnvelopeKind kind, long correlation, StorageEntry entry, long now) {
@@ -277,6 +302,10 @@ final class StoragePeers implements EnvelopeHandler {
 		boolean done = kind == EnvelopeKind.STORAGE_CLAIM_DONE;
 		Pending request = expected(from, correlation, done ? EnvelopeKind.STORAGE_CLAIM : EnvelopeKind.STORAGE_FETCH);
 		if (request == null) {
+			if (done) {
+				// a claim that ended (timed out) or never was: the holder keeps the value, claimable again at once
+				send(from, EnvelopeKind.STORAGE_CLAIM_RELEASE, StorageMessages.correlation(correlation));
+			}
 			return;
 		}
 		EntryReply reply = StorageMessages.readEntryReply(payload, request.key, this.settings.maxValueBytes());
@@ -296,12 +325,20 @@ final class StoragePeers implements EnvelopeHandler {
 				return;
 			}
 			this.pending.remove(correlation, request);
-			if (!request.future.complete(Optional.of(entry)) && done) {
-				// the claim timed out meanwhile and the holder deleted the value: keep it here rather than lose it
-				log.info("Storage of node {} keeps key '{}' whose claim answer came after the timeout", this.node.name(),
-						LogSafe.of(request.key));
-				this.restore.accept(entry);
+			if (!done) {
+				request.future.complete(Optional.of(entry));
+				return;
 			}
+			byte[] answer = StorageMessages.correlation(correlation);
+			// the value is this claimer's only once the holder is told so; otherwise the holder keeps it
+			if (request.future.isDone() || !send(from, EnvelopeKind.STORAGE_CLAIM_ACK, answer)) {
+				log.debug("Storage of node {} gives key '{}' back to {}: its claim ended", this.node.name(),
+						LogSafe.of(request.key), from);
+				send(from, EnvelopeKind.STORAGE_CLAIM_RELEASE, answer);
+				request.future.complete(Optional.empty());
+				return;
+			}
+			request.future.complete(Optional.of(entry));
 		}
 	}
 
@@ -380,10 +417,6 @@ final class StoragePeers implements EnvelopeHandler {
 			this.waitingFor.addAll(asked);
 		}
 
-	}
-
-	/** A key held for one claim. */
-	private record Hold(UUID claimer, long correlation, String key) {
 	}
 
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param file the SQLite file (created with its directory when missing)
  * @param defaultTtl time to live of {@code put(key, value)}; zero means no expiry
- * @param fetchTimeout how long {@code fetch} and {@code claim} wait for the peers
+ * @param fetchTimeout how long {@code fetch} and {@code claim} wait for the peers, and a holder for a claimer's
+ * acknowledgement
  * @param busyTimeout how long SQLite waits for a lock held by another process
  * @param purgeInterval time between sweeps that delete expired rows; zero disables the sweep (reads still purge)
  * @param maxKeyLength longest key, in characters

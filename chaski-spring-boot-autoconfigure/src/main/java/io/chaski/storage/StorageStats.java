@@ -45,6 +45,10 @@ public final class StorageStats {
 
 	private final LongAdder purged = new LongAdder();
 
+	private final LongAdder claimsRestored = new LongAdder();
+
+	private final LongAdder claimAcksIgnored = new LongAdder();
+
 	private final ReplicationStats replication = new ReplicationStats();
 
 	private static <E extends Enum<E>> Map<E, LongAdder> counters(Class<E> type) {
@@ -75,6 +79,14 @@ public final class StorageStats {
 		this.requestsRejected.increment();
 	}
 
+	void claimRestored() {
+		this.claimsRestored.increment();
+	}
+
+	void ignoredClaimAck() {
+		this.claimAcksIgnored.increment();
+	}
+
 	void purged(int rows) {
 		this.purged.add(rows);
 	}
@@ -102,6 +114,22 @@ public final class StorageStats {
 	/** @return peer messages dropped: malformed, over a limit, unexpected, or with the storage queue full */
 	public long requestsRejected() {
 		return this.requestsRejected.sum();
+	}
+
+	/**
+	 * @return values this node sent to a claimer that did not acknowledge them (timeout, release or closed link),
+	 * kept here and claimable again
+	 */
+	public long claimsRestored() {
+		return this.claimsRestored.sum();
+	}
+
+	/**
+	 * @return claim acknowledgements ignored: for no value sent, or from a peer that was not its claimer (also
+	 * counted in {@link #requestsRejected()})
+	 */
+	public long claimAcksIgnored() {
+		return this.claimAcksIgnored.sum();
 	}
 
 	/** @return the replication's counters (all zero when replication is off) */

@@ -38,10 +38,15 @@ final class BlockingConnections extends DefaultTcpNetConnectionSupport {
 		return new BlockingConnection(socket, server, lookupHost, applicationEventPublisher, connectionFactoryName);
 	}
 
-	/** A {@code TcpNetConnection} that writes frames without a buffer and reads them through a small one. */
-	private static final class BlockingConnection extends TcpNetConnection {
+	/**
+	 * A {@code TcpNetConnection} that writes frames without a buffer, reads them through a small one and holds
+	 * its {@link Connection}.
+	 */
+	private static final class BlockingConnection extends TcpNetConnection implements HoldsConnection {
 
 		private final Socket socket;
+
+		private volatile Connection held;
 
 		private final ReentrantLock sendLock = new ReentrantLock();
 
@@ -54,6 +59,16 @@ final class BlockingConnections extends DefaultTcpNetConnectionSupport {
 				String factoryName) {
 			super(socket, server, lookupHost, publisher, factoryName);
 			this.socket = socket;
+		}
+
+		@Override
+		public void hold(Connection connection) {
+			this.held = connection;
+		}
+
+		@Override
+		public Connection held() {
+			return this.held;
 		}
 
 		@Override

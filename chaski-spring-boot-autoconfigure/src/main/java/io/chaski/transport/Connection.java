@@ -73,14 +73,20 @@ public final class Connection {
 		return this.handshakeCompleted;
 	}
 
-	/** @return whether this node closed the connection (its stream then ends, through no fault of the peer) */
+	/**
+	 * @return whether this node closed the connection before the peer did (its stream then ends, through no
+	 * fault of the peer)
+	 */
 	boolean isClosedHere() {
 		return this.closedHere;
 	}
 
 	/** Closes the connection; the other end sees the close at once. */
 	public void close() {
-		this.closedHere = true;
+		// a cleanup after the peer's close must not make the peer's truncated frame look like this node's doing
+		if (!this.closed.get()) {
+			this.closedHere = true;
+		}
 		this.tcp.close();
 		markClosed();
 	}

@@ -14,12 +14,13 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 
 /**
- * Makes Spring Integration's NIO connections log a failed socket read (a peer's reset, most often) at DEBUG
- * instead of ERROR with a stack trace, as the blocking transport does: {@code TcpNioConnection.readPacket}
- * logs every {@link IOException} of a read at ERROR and offers no hook, and a stranger who resets connections
- * must not be able to flood the log. The connection still closes and the failure still reaches the transport
- * as an event. Spring Integration keeps the log in a final field, replaced here once per connection; if that
- * ever fails, the connection keeps its own log.
+ * Makes Spring Integration's NIO connections, each holding its {@link Connection} ({@link HoldsConnection}), and
+ * makes them log a failed socket read (a peer's reset, most often) at DEBUG instead of ERROR with a stack trace,
+ * as the blocking transport does: {@code TcpNioConnection.readPacket} logs every {@link IOException} of a read
+ * at ERROR and offers no hook, and a stranger who resets connections must not be able to flood the log. The
+ * connection still closes and the failure still reaches the transport as an event. Spring Integration keeps
+ * the log in a final field, replaced here once per connection; if that ever fails, the connection keeps its
+ * own log.
  */
 final class QuietNioConnections extends DefaultTcpNioConnectionSupport {
 
@@ -33,7 +34,8 @@ final class QuietNioConnections extends DefaultTcpNioConnectionSupport {
 	@Override
 	public TcpNioConnection createNewConnection(SocketChannel socketChannel, boolean server, boolean lookupHost,
 			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
-		TcpNioConnection connection = super.createNewConnection(socketChannel, server, lookupHost,
+		// not super's: the transport never asks for its push-back streams, and its connections hold no Connection
+		TcpNioConnection connection = new HoldingNioConnection(socketChannel, server, lookupHost,
 				applicationEventPublisher, connectionFactoryName);
 		if (LOGGER != null) {
 			try {
@@ -56,6 +58,28 @@ final class QuietNioConnections extends DefaultTcpNioConnectionSupport {
 			log.debug("NIO read failures will be logged by Spring Integration: {}", ex.toString());
 			return null;
 		}
+	}
+
+	/** Spring Integration's NIO connection, holding its {@link Connection}. */
+	private static final class HoldingNioConnection extends TcpNioConnection implements HoldsConnection {
+
+		private volatile Connection held;
+
+		HoldingNioConnection(SocketChannel socketChannel, boolean server, boolean lookupHost,
+				ApplicationEventPublisher publisher, String factoryName) {
+			super(socketChannel, server, lookupHost, publisher, factoryName);
+		}
+
+		@Override
+		public void hold(Connection connection) {
+			this.held = connection;
+		}
+
+		@Override
+		public Connection held() {
+			return this.held;
+		}
+
 	}
 
 	/** Spring Integration's log for one connection, with failed reads moved down to DEBUG. */

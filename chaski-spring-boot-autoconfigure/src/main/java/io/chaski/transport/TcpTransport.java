@@ -216,6 +216,8 @@ public final class TcpTransport {
 			@Override
 			public void addNewConnection(TcpConnection tcp) {
 				Connection connection = new Connection(tcp, client, () -> onClosed(tcp, client ? factory : null));
+				// both connection supports make connections that hold theirs (see InOrderDispatch)
+				((HoldsConnection) tcp).hold(connection);
 				TcpTransport.this.connections.put(tcp.getConnectionId(), connection);
 				TcpTransport.this.handler.opened(connection);
 			}
@@ -236,13 +238,15 @@ public final class TcpTransport {
 	 * connection's read lock and in stream order. NIO connections hand mapped messages to listeners on several
 	 * threads at once ("run another assembler to assemble the next message, while we send ours"), which
 	 * reordered frames of one connection and raced on its decoder and handshake state; dispatching here keeps
-	 * one connection's frames strictly sequential in both transport modes.
+	 * one connection's frames strictly sequential in both transport modes. The connection is the one the
+	 * {@code TcpConnection} holds, not a lookup in {@link #connections}: NIO closes a connection on end of stream
+	 * on another thread, which removes it from there, possibly before the bytes that came first are read here.
 	 */
 	private final class InOrderDispatch extends TcpMessageMapper {
 
 		@Override
 		public Message<?> toMessage(TcpConnection tcp, Map<String, Object> headers) {
-			Connection connection = TcpTransport.this.connections.get(tcp.getConnectionId());
+			Connection connection = ((HoldsConnection) tcp).held();
 			Object body;
 			try {
 				body = TcpTransport.this.serializer.read(tcp, frameLimit(connection));
@@ -250,7 +254,7 @@ public final class TcpTransport {
 			catch (RuntimeException ex) {
 				Throwable cause = (ex instanceof UncheckedIOException && ex.getCause() != null) ? ex.getCause() : ex;
 				// a connection this node closed itself (to make room, say) ends its stream: not the peer's fault
-				if (connection != null && !connection.isClosedHere()
+				if (!connection.isClosedHere()
 						&& (cause instanceof WireFormatException || cause instanceof EOFException)) {
 					String peer = peer(tcp);
 					TcpTransport.this.warnings.warn("bad frame", "Closing connection with {}: {}", peer,
@@ -262,14 +266,14 @@ public final class TcpTransport {
 				tcp.close();
 				throw ex;
 			}
-			if (body != null && connection != null) {
+			if (body != null) {
 				deliver(tcp, connection, (byte[]) body);
 			}
 			return null;
 		}
 
 		private int frameLimit(Connection connection) {
-			return (connection != null && connection.isHandshakeCompleted()) ? TcpTransport.this.settings.maxFrameBytes()
+			return connection.isHandshakeCompleted() ? TcpTransport.this.settings.maxFrameBytes()
 					: TcpTransport.this.settings.handshakeMaxFrameBytes();
 		}
 

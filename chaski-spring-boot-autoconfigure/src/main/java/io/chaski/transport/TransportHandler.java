@@ -13,7 +13,8 @@ public interface TransportHandler {
 	void opened(Connection connection);
 
 	/**
-	 * A frame arrived.
+	 * A frame arrived. With NIO this may come after {@link #closed} for its connection: the frame arrived before
+	 * the peer's end of stream, which closed the connection before the frame was read.
 	 * @param connection where it came from
 	 * @param body the frame body (the bytes after the frame header)
 	 */

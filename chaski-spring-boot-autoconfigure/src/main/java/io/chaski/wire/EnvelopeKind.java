@@ -54,7 +54,10 @@ public enum EnvelopeKind {
 	STORAGE_CLAIM_ACCEPT(68),
 	/** Storage: the claimer does not want the key held for it (another holder won). */
 	STORAGE_CLAIM_RELEASE(69),
-	/** Storage: answers {@link #STORAGE_CLAIM_ACCEPT} with the value, deleted at the holder, or "gone". */
+	/**
+	 * Storage: answers {@link #STORAGE_CLAIM_ACCEPT} with the value, hidden at the holder until
+	 * {@link #STORAGE_CLAIM_ACK}, or "gone".
+	 */
 	STORAGE_CLAIM_DONE(70),
 	/** Storage replication: writes (values and tombstones, each with its clock and writer), pushed or repairing. */
 	STORAGE_REPL_WRITES(71),
@@ -64,6 +67,8 @@ public enum EnvelopeKind {
 	STORAGE_REPL_VERSIONS(73),
 	/** Storage replication: keys whose rows the sender wants (answered with {@link #STORAGE_REPL_WRITES}). */
 	STORAGE_REPL_WANT(74),
+	/** Storage: the claimer has the value a {@link #STORAGE_CLAIM_DONE} carried; only now does the holder delete it. */
+	STORAGE_CLAIM_ACK(75),
 	/** Offers a file to a peer: transfer id, name, size, SHA-256 and metadata (docs/files.md). */
 	FILE_START(80),
 	/** A piece of a file at an offset, sent only within the credit the receiver granted. */

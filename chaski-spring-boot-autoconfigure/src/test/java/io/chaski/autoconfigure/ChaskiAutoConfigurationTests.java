@@ -195,6 +195,8 @@ class ChaskiAutoConfigurationTests {
 			chaski.discovery.seeds=not-an-address    | chaski.discovery      | expected host:port
 			chaski.queue.overflow-policy=sometimes   | chaski.queue          | sometimes
 			chaski.bindings.audit.topics=            | chaski               | bindings[audit].topics
+			chaski.storage.replication.max-keys-per-message=70000 | chaski.storage | 65535
+			chaski.storage.replication.push-queue-capacity=0      | chaski.storage | replication.pushQueueCapacity
 			""")
 	void invalidValuesFailStartupNamingTheProperty(String property, String prefix, String detail) {
 		this.runner.withPropertyValues(property).run(context -> {

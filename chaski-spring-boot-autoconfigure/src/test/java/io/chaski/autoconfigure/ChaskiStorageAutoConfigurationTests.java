@@ -62,6 +62,13 @@ class ChaskiStorageAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutAPathTheFileIsNamedAfterTheNodeUnderChaskiData() {
+		this.runner.withPropertyValues("chaski.node.name=hall sensor/1")
+			.run(context -> assertThat(context.getBean(ChaskiProperties.class).storage().settings("hall sensor/1").file())
+				.isEqualTo(Path.of("chaski-data", "hall_sensor_1.db")));
+	}
+
+	@Test
 	void enabledStorageWorksWithHealthMetricsAndTheEndpoint() {
 		enabled().withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("management.endpoints.web.exposure.include=health,chaski",
@@ -83,6 +90,7 @@ class ChaskiStorageAutoConfigurationTests {
 				assertThat(meters.get("chaski.storage.operations").tag("kind", "put").functionCounter().count())
 					.isEqualTo(1);
 				assertThat(meters.get("chaski.storage.keys").gauge().value()).isEqualTo(1);
+				assertThat(meters.get("chaski.storage.claims.restored").functionCounter().count()).isZero();
 
 				StorageReport report = context.getBean(ChaskiEndpoint.class).report().storage();
 				assertThat(report.keys()).isEqualTo(1);
@@ -133,6 +141,28 @@ class ChaskiStorageAutoConfigurationTests {
 					assertThat(report.applied()).isEqualTo(4);
 					assertThat(report.pushed()).as("its own put").isEqualTo(1);
 				}));
+	}
+
+	/** A - B - C joined through B, which does not replicate: membership links A and C for replication. */
+	@Test
+	void replicatingMembersAreLinkedByMembershipPastANodeThatDoesNotReplicate() {
+		ApplicationContextRunner fast = this.runner.withPropertyValues("chaski.membership.probe-interval=200ms",
+				"chaski.membership.probe-timeout=100ms");
+		fast.withPropertyValues("chaski.node.name=b").run(b -> {
+			String seed = "chaski.discovery.seeds=" + b.getBean(ChaskiNode.class).address().hostAndPort();
+			ApplicationContextRunner replicating = fast.withPropertyValues(seed, "chaski.storage.enabled=true",
+					"chaski.storage.replication.enabled=true");
+			replicating.withPropertyValues("chaski.node.name=a", "chaski.storage.path=" + this.directory.resolve("a.db"))
+				.run(a -> replicating
+					.withPropertyValues("chaski.node.name=c", "chaski.storage.path=" + this.directory.resolve("c.db"))
+					.run(c -> {
+						a.getBean(ChaskiStorage.class).put("from-a", "over a link membership made");
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> c.getBean(ChaskiStorage.class).contains("from-a"));
+						assertThat(a.getBean(ChaskiNode.class).peer(c.getBean(ChaskiNode.class).id())).isPresent();
+						assertThat(b).doesNotHaveBean(ChaskiStorage.class);
+					}));
+		});
 	}
 
 	@Test

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +25,7 @@ import io.chaski.annotation.ChaskiListener;
 import io.chaski.files.FileOutcome;
 import io.chaski.files.FileTransferResult;
 import io.chaski.files.ReceivedFile;
+import io.chaski.files.TransferInfo;
 import io.chaski.node.ChaskiNode;
 import io.chaski.streamer.ChaskiStreamer;
 
@@ -114,6 +117,58 @@ class FileContextsTests {
 						assertThat(receiverContext.getBean(ChaskiStreamer.class).files().settings().enabled()).isFalse();
 					});
 			});
+	}
+
+	/** Two pushes at once, slowed down by one 4 KB chunk in flight each: both listed while they run, on both sides. */
+	@Test
+	void transfersInProgressShowInTheEndpointWithProgressAndRate() throws Exception {
+		Path inbox = this.tmp.resolve("inbox");
+		Path first = randomFile("first.bin", 8 * 1024 * 1024);
+		Path second = randomFile("second.bin", 8 * 1024 * 1024);
+		ApplicationContextRunner slow = this.runner.withPropertyValues("chaski.files.chunk-size=4KB",
+				"chaski.files.window=4KB");
+		slow.withUserConfiguration(Receiver.class)
+			.withPropertyValues("chaski.node.name=receiver", "chaski.files.enabled=true",
+					"chaski.files.directory=" + inbox)
+			.run(receiverContext -> {
+				String seed = receiverContext.getBean(ChaskiNode.class).address().hostAndPort();
+				slow.withPropertyValues("chaski.node.name=sender", "chaski.discovery.seeds=receiver@" + seed)
+					.run(senderContext -> {
+						ChaskiNode senderNode = senderContext.getBean(ChaskiNode.class);
+						await().atMost(WAIT).until(() -> senderNode.peers().stream()
+							.anyMatch(peer -> peer.subscriptions().contains("reports")));
+						ChaskiStreamer streamer = senderContext.getBean(ChaskiStreamer.class);
+						CompletableFuture<FileTransferResult> one = streamer.pushFile("reports", first);
+						CompletableFuture<FileTransferResult> two = streamer.pushFile("reports", second);
+
+						ChaskiEndpoint receiving = receiverContext.getBean(ChaskiEndpoint.class);
+						ChaskiEndpoint sending = senderContext.getBean(ChaskiEndpoint.class);
+						await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+							.until(() -> running(receiving.report().transfers(), "in")
+									&& running(sending.report().transfers(), "out"));
+
+						assertThat(one.get(WAIT.toSeconds(), TimeUnit.SECONDS).allStored()).isTrue();
+						assertThat(two.get(WAIT.toSeconds(), TimeUnit.SECONDS).allStored()).isTrue();
+						assertThat(Files.mismatch(first, inbox.resolve("first.bin"))).isEqualTo(-1);
+						assertThat(Files.mismatch(second, inbox.resolve("second.bin"))).isEqualTo(-1);
+						await().atMost(WAIT).until(() -> receiving.report().transfers().isEmpty());
+					});
+			});
+	}
+
+	/** @return whether both files are listed in that direction, part-way, with a rate */
+	private static boolean running(List<TransferInfo> transfers, String direction) {
+		return transfers.size() == 2 && transfers.stream()
+			.allMatch(transfer -> transfer.direction().equals(direction) && transfer.size() == 8 * 1024 * 1024
+					&& transfer.transferred() > 0 && transfer.transferred() < transfer.size()
+					&& transfer.bytesPerSecond() > 0)
+				&& transfers.stream().map(TransferInfo::name).sorted().toList().equals(List.of("first.bin", "second.bin"));
+	}
+
+	private Path randomFile(String name, int size) throws Exception {
+		byte[] bytes = new byte[size];
+		new Random(size + name.hashCode()).nextBytes(bytes);
+		return Files.write(this.tmp.resolve(name), bytes);
 	}
 
 	/** A - B - C, linked by membership: C takes the topic, A does not share a topic with C, B takes no files. */

@@ -1,7 +1,5 @@
 package io.chaski.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +34,7 @@ public final class FailureDetectionBenchmark {
 		int loadSeconds = (args.length > 1) ? Integer.parseInt(args[1]) : 120;
 		System.out.printf(Locale.ROOT, "Failure detection: 5 JVMs, %d runs per mode, %d s of load; %d cores, Java %s, "
 				+ "load average %s%n", runs, loadSeconds, Runtime.getRuntime().availableProcessors(),
-				System.getProperty("java.vm.version"), loadAverage());
+				System.getProperty("java.vm.version"), LoadAverage.now());
 		List<ForkedMember> stable = new ArrayList<>();
 		try {
 			stable.add(new ForkedMember("m0", "t", null).awaitReady(START));
@@ -92,7 +90,7 @@ public final class FailureDetectionBenchmark {
 		}
 		Collections.sort(times);
 		System.out.printf(Locale.ROOT, "%-8s median %.3f s, min %.3f s, max %.3f s over %d runs; load average %s%n",
-				mode, times.get(times.size() / 2), times.get(0), times.get(times.size() - 1), runs, loadAverage());
+				mode, times.get(times.size() / 2), times.get(0), times.get(times.size() - 1), runs, LoadAverage.now());
 	}
 
 	private static void load(List<ForkedMember> stable, int seconds) {
@@ -111,7 +109,7 @@ public final class FailureDetectionBenchmark {
 		System.out.printf(Locale.ROOT,
 				"Load %d s (4 members publishing 100-byte messages without pause, %,d messages received, %,.0f/s): "
 						+ "false deaths %d, suspicions %d (refuted), failed publishes %d; load average %s%n",
-				seconds, received, received / (double) seconds, deaths, suspects, failures, loadAverage());
+				seconds, received, received / (double) seconds, deaths, suspects, failures, LoadAverage.now());
 	}
 
 	private static long deathsOfStable(ForkedMember observer, List<ForkedMember> stable) {
@@ -133,15 +131,6 @@ public final class FailureDetectionBenchmark {
 			LockSupport.parkNanos(1_000_000);
 		}
 		return true;
-	}
-
-	private static String loadAverage() {
-		try {
-			return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
-		}
-		catch (Exception ex) {
-			return "unknown";
-		}
 	}
 
 }

@@ -61,8 +61,8 @@ public final class FileBenchmark {
 		for (int round = 0; round < rounds; round++) {
 			double raw = rawTcp(file, dir.resolve("raw-copy.bin"));
 			double chaski = chaski(file, dir.resolve("inbox-" + round));
-			System.out.printf(Locale.ROOT, "round %d: raw TCP %.0f MiB/s, chaski %.0f MiB/s, ratio %.2f%n", round, raw,
-					chaski, chaski / raw);
+			System.out.printf(Locale.ROOT, "round %d: raw TCP %.0f MiB/s, chaski %.0f MiB/s, ratio %.2f; load average %s%n",
+					round, raw, chaski, chaski / raw, LoadAverage.now());
 		}
 		try (var files = Files.walk(dir)) {
 			files.sorted((x, y) -> y.compareTo(x)).forEach(path -> path.toFile().delete());

@@ -82,9 +82,9 @@ public final class ReplicationBenchmark {
 			if (topology == null) {
 				return; // the warm-up
 			}
-			System.out.printf("%-11s: %,d writes applied by peers, lag p50 %d ms, p99 %d ms, max %d ms; converged: %s%n",
-					topology, sorted.length, percentile(sorted, 50), percentile(sorted, 99),
-					(sorted.length > 0) ? sorted[sorted.length - 1] : -1, converged(storages));
+			System.out.printf("%-11s: %,d writes applied by peers, lag p50 %d ms, p99 %d ms, max %d ms; converged: %s; "
+					+ "load average %s%n", topology, sorted.length, percentile(sorted, 50), percentile(sorted, 99),
+					(sorted.length > 0) ? sorted[sorted.length - 1] : -1, converged(storages), LoadAverage.now());
 		}
 		finally {
 			storages.forEach(ChaskiStorage::close);

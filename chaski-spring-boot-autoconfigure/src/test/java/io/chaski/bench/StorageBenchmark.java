@@ -67,8 +67,8 @@ public final class StorageBenchmark {
 		report("plain sqlite-jdbc " + name, plainRates);
 		report("ChaskiStorage " + name + "    ", chaskiRates);
 		Arrays.sort(ratios);
-		System.out.printf("ChaskiStorage / plain %s: %.2fx median of rounds (min %.2f, max %.2f)%n", name,
-				ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+		System.out.printf("ChaskiStorage / plain %s: %.2fx median of rounds (min %.2f, max %.2f); load average %s%n",
+				name, ratios[rounds / 2], ratios[0], ratios[rounds - 1], LoadAverage.now());
 	}
 
 	private static void report(String name, double[] perSecond) {

@@ -115,16 +115,20 @@ class FileTransferTest {
 		assertThat(pair.sender.files().stats().bytesSent()).isZero();
 	}
 
-	@Test
-	void anExistingFileIsNotOverwritten() throws Exception {
+	@ParameterizedTest(name = "chaski.files.overwrite={0}")
+	@ValueSource(booleans = { false, true })
+	void anExistingFileIsReplacedOnlyWhenOverwriteIsOn(boolean overwrite) throws Exception {
 		Path inbox = Files.createDirectories(this.tmp.resolve("inbox"));
 		Files.writeString(inbox.resolve("same.txt"), "original");
-		Pair pair = pair(settings(true, inbox));
+		Pair pair = pair(new FileSettings(true, inbox, 1L << 30, overwrite, CHUNK, 8 * CHUNK, Duration.ofSeconds(20), 8,
+				2, FileSettings.DEFAULTS.resumeWindow()));
 		Path file = this.tmp.resolve("same.txt");
 		Files.writeString(file, "replacement");
 		FileTransferResult result = pair.sender.pushFile("files", file).get(30, TimeUnit.SECONDS);
-		assertThat(result.deliveries().get(pair.receiver.node().id()).outcome()).isEqualTo(FileOutcome.REFUSED);
-		assertThat(Files.readString(inbox.resolve("same.txt"))).isEqualTo("original");
+		assertThat(result.deliveries().get(pair.receiver.node().id()).outcome())
+			.isEqualTo(overwrite ? FileOutcome.STORED : FileOutcome.REFUSED);
+		assertThat(Files.readString(inbox.resolve("same.txt"))).isEqualTo(overwrite ? "replacement" : "original");
+		assertThat(listNames(inbox)).as("no partial file left").containsExactly("same.txt");
 	}
 
 	@Test

@@ -51,6 +51,8 @@ class DisseminationSimulationTest {
 		long suspicions = cluster.members.stream().mapToLong(member -> member.stats().suspicions.sum()).sum();
 		long deaths = cluster.events.stream().flatMap(List::stream)
 			.filter(event -> event.type() == MemberEvent.Type.DEAD).count();
+		// every packet fitted max-packet-size and decoded, however many updates were waiting to be piggybacked
+		assertThat(cluster.members).allSatisfy(member -> assertThat(member.stats().rejected()).isZero());
 		return new Result(took.toMillis() / 1000.0, suspicions, deaths);
 	}
 

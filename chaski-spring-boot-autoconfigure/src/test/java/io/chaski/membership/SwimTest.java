@@ -28,6 +28,8 @@ class SwimTest {
 		for (List<MemberEvent> events : cluster.events) {
 			assertThat(events).noneMatch(event -> event.type() == MemberEvent.Type.DEAD);
 		}
+		// every packet of a minute and a half of gossip among 32 fitted max-packet-size (else: OVERSIZED)
+		assertThat(cluster.members).allSatisfy(member -> assertThat(member.stats().rejected()).isZero());
 	}
 
 	@Test

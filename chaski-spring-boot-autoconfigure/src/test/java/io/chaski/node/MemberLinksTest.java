@@ -44,7 +44,7 @@ class MemberLinksTest {
 	}
 
 	@Test
-	void membersThatShareATopicAreLinkedAndOthersAreNot() {
+	void membersThatShareATopicAreLinkedAndOthersAreNotAndTopicsChangedAtRunTimeSpread() {
 		ChaskiNode seed = this.nodes.start("seed", "a");
 		ChaskiNode sameTopic = this.nodes.start("same", "a");
 		ChaskiNode otherTopic = this.nodes.start("other", "b");
@@ -60,6 +60,10 @@ class MemberLinksTest {
 		// a subscription at run time spreads with gossip and links the nodes
 		otherTopic.subscribe("a");
 		await().atMost(TestNodes.SETTLE).until(() -> otherTopic.peer(sameTopic.id()).isPresent());
+		// and so does its removal: the member's metadata no longer lists the topic anywhere
+		otherTopic.unsubscribe("a");
+		await().atMost(TestNodes.SETTLE).until(() -> !advertisedTopics(seedLinks, otherTopic).contains("a")
+				&& advertisedTopics(seedLinks, otherTopic).contains("b"));
 	}
 
 	@Test
@@ -118,6 +122,10 @@ class MemberLinksTest {
 
 	private static Optional<Edge> edgeTo(ChaskiNode node, ChaskiNode peer) {
 		return node.edges().stream().filter(edge -> edge.nodeId().equals(peer.id())).findFirst();
+	}
+
+	private static List<String> advertisedTopics(MemberLinks links, ChaskiNode member) {
+		return links.membership().member(member.id()).map(known -> known.metadata().subscriptions()).orElseThrow();
 	}
 
 	private static long aliveCount(MemberLinks links) {

@@ -210,7 +210,9 @@ class TopicPairingTest {
 		}
 		// the root carried them: the publisher opened no link into the other group
 		assertThat(peerIds(publisher)).containsExactlyInAnyOrder(root.id(), groupmate.id());
-		assertThat(this.nodes.streamer(root).stats().relayed()).isGreaterThanOrEqualTo(6);
+		// a subscriber may get a message from the other one before the root counted its own relay of it
+		await("the root relayed 3 messages to each subscriber").atMost(SETTLE)
+			.untilAsserted(() -> assertThat(this.nodes.streamer(root).stats().relayed()).isGreaterThanOrEqualTo(6));
 	}
 
 	// ---------------------------------------------------------------- helpers
@@ -240,10 +242,9 @@ class TopicPairingTest {
 		}
 		ChaskiNode entry = mesh.get(0);
 		link(entry);
-		for (ChaskiNode node : mesh.subList(1, mesh.size())) {
-			TestNodes.connect(node, entry);
-			link(node, entry);
-		}
+		// membership dials the seed itself: a test-made link to the entry would idle out before a busy machine
+		// saw it on both sides, and pairing decides the links anyway
+		mesh.subList(1, mesh.size()).forEach(node -> link(node, entry));
 		return mesh;
 	}
 

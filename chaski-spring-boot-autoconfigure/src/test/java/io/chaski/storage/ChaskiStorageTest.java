@@ -3,6 +3,7 @@ package io.chaski.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,21 @@ class ChaskiStorageTest {
 		assertThat(this.storage.purgeExpired()).isEqualTo(1);
 		assertThat(this.storage.stats().purged()).isEqualTo(1);
 		assertThat(this.storage.get("forever", String.class)).contains("f");
+	}
+
+	@Test
+	void aPeriodicSweepDeletesExpiredKeysThatNobodyReads() {
+		StorageSettings defaults = StorageSettings.of(this.directory.resolve("swept.db"));
+		ChaskiStorage swept = open(new StorageSettings(defaults.file(), defaults.defaultTtl(), defaults.fetchTimeout(),
+				defaults.busyTimeout(), Duration.ofMillis(50), defaults.maxKeyLength(), defaults.maxValueBytes(),
+				defaults.maxPendingRequests(), defaults.requestQueueCapacity(), defaults.replication()));
+		swept.put("short", "s", Duration.ofSeconds(10));
+		swept.put("forever", "f", Duration.ZERO);
+		this.clock.advance(Duration.ofSeconds(10));
+		// no read, no purgeExpired() call: only the sweep on the storage's timer deletes the row
+		await().atMost(Duration.ofSeconds(10)).until(() -> swept.stats().purged() == 1);
+		assertThat(swept.store().rows().findEntry("short")).isEmpty();
+		assertThat(swept.get("forever", String.class)).contains("f");
 	}
 
 	@Test

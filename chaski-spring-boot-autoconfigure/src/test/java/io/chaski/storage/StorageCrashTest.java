@@ -13,14 +13,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.chaski.node.ChaskiNode;
+import io.chaski.testing.TestNodes;
 import io.chaski.wire.DefaultPayloadCodec;
 
-/** A JVM killed with SIGKILL in the middle of a stream of puts loses none that it acknowledged. */
+/**
+ * A JVM killed with SIGKILL in the middle of a stream of puts loses none that it acknowledged, and a replicating
+ * member converges to them once the file is back.
+ */
 class StorageCrashTest {
+
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
 
 	@TempDir
 	Path directory;
@@ -59,16 +67,33 @@ class StorageCrashTest {
 		int acked = lastAcked.get();
 		assertThat(writer.exitValue()).as("killed by signal 9").isEqualTo(137);
 
-		ChaskiNode node = ChaskiNode.builder().name("after").build();
-		try (ChaskiStorage storage = ChaskiStorage.open(node, StorageSettings.of(file), new DefaultPayloadCodec(),
-				Clock.systemUTC())) {
+		// the file reopened by a replicating node of the next process, and a member that never saw the writer
+		ReplicationSettings replicating = ReplicationSettings.enabledWithDefaults();
+		ChaskiNode after = this.nodes.start("after");
+		ChaskiNode otherNode = this.nodes.start("other");
+		try (ChaskiStorage storage = open(after, StorageSettings.of(file), replicating);
+				ChaskiStorage other = open(otherNode, StorageSettings.of(this.directory.resolve("other.db")),
+						replicating)) {
 			JdbcTemplate jdbc = new JdbcTemplate(storage.store().dataSource());
 			assertThat(jdbc.queryForObject("PRAGMA integrity_check", String.class)).isEqualTo("ok");
 			for (int i = 0; i <= acked; i++) {
 				assertThat(storage.get("key-" + i, String.class)).as("acknowledged put %d", i).contains("value-" + i);
 			}
 			assertThat(storage.size()).isGreaterThanOrEqualTo(acked + 1L);
+
+			// the others converge to it: anti-entropy on the new link brings every acknowledged put
+			TestNodes.connect(otherNode, after);
+			await("the other member gets every acknowledged put").atMost(Duration.ofSeconds(60))
+				.until(() -> other.size() == storage.size());
+			for (int i = 0; i <= acked; i++) {
+				assertThat(other.get("key-" + i, String.class)).as("replicated put %d", i).contains("value-" + i);
+			}
 		}
+	}
+
+	private static ChaskiStorage open(ChaskiNode node, StorageSettings settings, ReplicationSettings replication) {
+		return ChaskiStorage.open(node, settings.withReplication(replication), new DefaultPayloadCodec(),
+				Clock.systemUTC());
 	}
 
 }

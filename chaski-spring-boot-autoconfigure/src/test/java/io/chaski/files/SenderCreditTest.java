@@ -1,0 +1,130 @@
+package io.chaski.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.chaski.node.ChaskiNode;
+import io.chaski.streamer.ChaskiStreamer;
+import io.chaski.streamer.StreamerSettings;
+import io.chaski.testing.RawPeer;
+import io.chaski.testing.TestNodes;
+import io.chaski.wire.DefaultPayloadCodec;
+import io.chaski.wire.Envelope;
+import io.chaski.wire.EnvelopeKind;
+
+/**
+ * The sender's half of flow control, against a raw receiver that grants credit by hand: the sender sends exactly
+ * up to the credit and then nothing until more is granted, so a receiver that stops granting (a slow disk) stops
+ * the sender instead of filling queues.
+ */
+class SenderCreditTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final int SIZE = 1024 * 1024;
+
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
+
+	@TempDir
+	Path tmp;
+
+	private ChaskiStreamer sender;
+
+	private RawPeer peer;
+
+	@AfterEach
+	void close() {
+		if (this.peer != null) {
+			this.peer.close();
+		}
+		if (this.sender != null) {
+			this.sender.close();
+		}
+	}
+
+	@Test
+	void theSenderStopsAtTheCreditAndGoesOnWhenMoreIsGranted() throws Exception {
+		// the raw peer answers no pings: keep-alive would close it on a busy machine before the test ends
+		ChaskiNode node = this.nodes.start(this.nodes.builder("sender").keepAliveInterval(Duration.ZERO));
+		FileSettings settings = new FileSettings(false, this.tmp.resolve("inbox"), 1L << 30, false, 16 * 1024,
+				64 * 1024, Duration.ofSeconds(30), 4, 2, FileSettings.DEFAULTS.resumeWindow());
+		this.sender = new ChaskiStreamer(node, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(), settings);
+		this.peer = RawPeer.connect(node);
+		this.peer.handshake("raw", List.of("files"));
+		await().atMost(WAIT).until(() -> node.peer(this.peer.id())
+			.filter(info -> info.subscriptions().contains("files"))
+			.isPresent());
+		byte[] data = new byte[SIZE];
+		new Random(11).nextBytes(data);
+		Path file = Files.write(this.tmp.resolve("credited.bin"), data);
+
+		CompletableFuture<FileTransferResult> push = this.sender.pushFile("files", file);
+		FileMessages.Start start = FileMessages.readStart(this.peer.next(EnvelopeKind.FILE_START, WAIT).payload());
+		assertThat(start.size()).isEqualTo(SIZE);
+
+		// a credit that is not a whole number of chunks: the last chunk is cut at it
+		int firstCredit = 100_000;
+		send(EnvelopeKind.FILE_CREDIT, FileMessages.credit(new FileMessages.Credit(start.transferId(), 0, firstCredit)));
+		assertThat(receiveChunks(start.transferId(), 0, firstCredit, data)).isEqualTo(firstCredit);
+		assertThat(this.peer.next(EnvelopeKind.FILE_CHUNK, Duration.ofMillis(500)))
+			.as("no chunk beyond the credit while no more is granted")
+			.isNull();
+		assertThat(this.sender.files().stats().bytesSent()).isEqualTo(firstCredit);
+		assertThat(push).isNotDone();
+
+		send(EnvelopeKind.FILE_CREDIT,
+				FileMessages.credit(new FileMessages.Credit(start.transferId(), firstCredit, SIZE)));
+		assertThat(receiveChunks(start.transferId(), firstCredit, SIZE, data)).isEqualTo(SIZE);
+		assertThat(FileMessages.readId(this.peer.next(EnvelopeKind.FILE_END, WAIT).payload()))
+			.isEqualTo(start.transferId());
+		send(EnvelopeKind.FILE_RESULT,
+				FileMessages.result(new FileMessages.Result(start.transferId(), FileOutcome.STORED, "")));
+		assertThat(push.get(WAIT.toSeconds(), TimeUnit.SECONDS).allStored()).isTrue();
+		assertThat(this.sender.files().stats().bytesSent()).isEqualTo(SIZE);
+	}
+
+	/**
+	 * Reads chunks of one transfer, in order and matching the file, until {@code until}.
+	 * @return the offset reached
+	 */
+	private long receiveChunks(long transferId, long from, long until, byte[] data) {
+		long offset = from;
+		while (offset < until) {
+			Envelope envelope = this.peer.next(EnvelopeKind.FILE_CHUNK, WAIT);
+			assertThat(envelope).as("a chunk at %d", offset).isNotNull();
+			FileMessages.Chunk chunk = FileMessages.readChunk(envelope.payload());
+			int length = chunk.payload().length - chunk.dataOffset();
+			assertThat(chunk.transferId()).isEqualTo(transferId);
+			assertThat(chunk.offset()).isEqualTo(offset);
+			assertThat(offset + length).as("a chunk ending beyond the credit").isLessThanOrEqualTo(until);
+			byte[] expected = new byte[length];
+			System.arraycopy(data, (int) offset, expected, 0, length);
+			byte[] actual = new byte[length];
+			System.arraycopy(chunk.payload(), chunk.dataOffset(), actual, 0, length);
+			assertThat(actual).isEqualTo(expected);
+			offset += length;
+		}
+		return offset;
+	}
+
+	private void send(EnvelopeKind kind, byte[] payload) {
+		this.peer.send(new Envelope(kind, this.peer.id(), this.peer.nextId(), 1, System.currentTimeMillis(), "files",
+				Map.of(), payload));
+	}
+
+}
