@@ -94,12 +94,13 @@ class KeepAliveTest {
 	@Test
 	void aLinkThatOnlyCarriesOutgoingMessagesIsNotIdle() {
 		// a pure publisher subscribes to nothing and receives no data: what it sends is traffic too
-		ChaskiNode publisher = this.nodes.start(this.nodes.builder("publisher").idleTimeout(Duration.ofMillis(300)));
+		// publishing every 50 ms against a 1 s idle timeout: a busy machine may delay a publish, not by a second
+		ChaskiNode publisher = this.nodes.start(this.nodes.builder("publisher").idleTimeout(Duration.ofSeconds(1)));
 		ChaskiNode subscriber = this.nodes.start(this.nodes.builder("subscriber").subscriptions("x")
-			.idleTimeout(Duration.ofMillis(300)));
+			.idleTimeout(Duration.ofSeconds(1)));
 		connect(publisher, subscriber);
 		ChaskiStreamer streamer = this.nodes.streamer(publisher);
-		await().during(Duration.ofMillis(1500)).atMost(TestNodes.SETTLE).pollInterval(Duration.ofMillis(50))
+		await().during(Duration.ofMillis(3000)).atMost(TestNodes.SETTLE).pollInterval(Duration.ofMillis(50))
 			.until(() -> {
 				streamer.publish("x", "reading");
 				return publisher.peer(subscriber.id()).isPresent();

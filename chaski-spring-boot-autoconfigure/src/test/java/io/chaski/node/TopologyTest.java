@@ -170,8 +170,8 @@ class TopologyTest {
 			ChaskiNode b = this.nodes.start("b" + round);
 			CompletableFuture<PeerInfo> ab = a.connect(b.address().hostAndPort());
 			CompletableFuture<PeerInfo> ba = b.connect(a.address().hostAndPort());
-			assertThat(ab.get(5, TimeUnit.SECONDS).nodeId()).isEqualTo(b.id());
-			assertThat(ba.get(5, TimeUnit.SECONDS).nodeId()).isEqualTo(a.id());
+			assertThat(ab.get(TestNodes.SETTLE.toMillis(), TimeUnit.MILLISECONDS).nodeId()).isEqualTo(b.id());
+			assertThat(ba.get(TestNodes.SETTLE.toMillis(), TimeUnit.MILLISECONDS).nodeId()).isEqualTo(a.id());
 			// the duplicate is retired after a short grace period; afterwards exactly one edge remains
 			await().during(Duration.ofMillis(300)).atMost(TestNodes.SETTLE)
 				.until(() -> a.peers().size() == 1 && b.peers().size() == 1);
@@ -183,8 +183,8 @@ class TopologyTest {
 			UUID smaller = (a.id().compareTo(b.id()) < 0) ? a.id() : b.id();
 			assertThat(aOpened ? a.id() : b.id()).isEqualTo(smaller);
 			// and it carries traffic both ways
-			assertThat(a.ping(b.id(), 0).get(5, TimeUnit.SECONDS)).isPositive();
-			assertThat(b.ping(a.id(), 0).get(5, TimeUnit.SECONDS)).isPositive();
+			assertThat(a.ping(b.id(), 0).get(TestNodes.SETTLE.toMillis(), TimeUnit.MILLISECONDS)).isPositive();
+			assertThat(b.ping(a.id(), 0).get(TestNodes.SETTLE.toMillis(), TimeUnit.MILLISECONDS)).isPositive();
 		}
 	}
 
