@@ -33,6 +33,15 @@ final class ConnectionState {
 	/** SUBSCRIPTIONS that arrived while this connection was a duplicate; they apply if it takes over the edge. */
 	volatile Set<String> heldSubscriptions;
 
+	/** This node sent HANDOVER on it (or it failed): nothing more of this node's comes on it. */
+	volatile boolean handoverSent;
+
+	/** The peer sent HANDOVER on it: nothing more of the peer's comes on it. */
+	volatile boolean handoverReceived;
+
+	/** The peer's traffic (not only its handshake) came on it: it is in use, not a duplicate to close unasked. */
+	volatile boolean carriedTraffic;
+
 	/** The frame being read carried data (read and written by the connection's reader only). */
 	boolean dataInFrame;
 

@@ -42,6 +42,13 @@ final class Handshaker {
 
 	private static final long DUPLICATE_CLOSE_DELAY_MILLIS = 200;
 
+	/**
+	 * How long a connection handed over may wait for the peer's HANDOVER before it is closed anyway (a peer that
+	 * never moves off it), and how long traffic on a peer's next connection waits for the one before to end. The
+	 * peer's last frames there may be waiting for a slow reader of this node: this is a bound, not a pace.
+	 */
+	static final long HANDOVER_LIMIT_MILLIS = 60_000;
+
 	/** Unanswered keep-alives after which a live connection counts as dead for a newcomer claiming its peer. */
 	private static final int DEAD_AFTER_UNANSWERED_PINGS = 2;
 
@@ -57,6 +64,10 @@ final class Handshaker {
 
 	private final RateLimitedLog refusals = new RateLimitedLog(log);
 
+	private final RateLimitedLog handoverWarnings = new RateLimitedLog(log);
+
+	private final Handover handover;
+
 	Handshaker(ChaskiNode node, EdgeRegistry registry, DirectSender sender, ScheduledExecutorService timer,
 			List<NodeListener> listeners) {
 		this.node = node;
@@ -64,6 +75,7 @@ final class Handshaker {
 		this.sender = sender;
 		this.timer = timer;
 		this.listeners = listeners;
+		this.handover = new ConnectionHandover(Envelope.control(EnvelopeKind.HANDOVER, node.id(), 0, null));
 		ControlPayloads.warmUp(new Handshake(WireFormat.PROTOCOL_VERSION, UUID.randomUUID(), "warm-up", "localhost", 1,
 				false, Set.of("topic"), HandshakeProof.newNonce(), HandshakeProof.newNonce()));
 	}
@@ -247,7 +259,8 @@ final class Handshaker {
 	}
 
 	private void addEdge(Connection connection, ConnectionState state, Handshake hello, Envelope ack) {
-		Edge edge = new Edge(hello, connection, this.node.settings(), this.node.stats(), this.node.name());
+		Edge edge = new Edge(hello, connection, this.node.settings(), this.node.stats(), this.node.name(),
+				this.handover);
 		state.edge = edge;
 		this.registry.add(edge);
 		if (ack != null) {
@@ -295,14 +308,20 @@ final class Handshaker {
 			retire(current, DUPLICATE_CLOSE_DELAY_MILLIS);
 		}
 		else if (!keptByIdOrder(current, connection, peer)) {
-			retire(connection, DUPLICATE_CLOSE_DELAY_MILLIS);
+			// the peer may have taken this one for the edge and be writing on it: it moves off when it reads our
+			// HANDOVER, and the connection closes when both have said it, with nothing unread
+			handOver(state);
+			existing.handOver(connection);
 		}
 		else if (connection.initiatedLocally() && isDialRace(current)) {
-			existing.replaceConnection(connection);
-			retire(current, DUPLICATE_CLOSE_DELAY_MILLIS);
+			existing.replaceConnection(connection); // the writer hands the old one over after its last frame there
+			handOver(this.registry.state(current));
 		}
 		else {
-			retire(connection, this.node.settings().handshakeTimeout().toMillis() + DUPLICATE_CLOSE_DELAY_MILLIS);
+			// held for the peer's move (its HANDOVER on the current one); closed unless the peer uses it
+			state.duplicate = true;
+			closeLater(connection, this.node.settings().handshakeTimeout().toMillis() + DUPLICATE_CLOSE_DELAY_MILLIS,
+					() -> state.duplicate && !state.carriedTraffic);
 		}
 	}
 
@@ -338,7 +357,8 @@ final class Handshaker {
 		}
 		synchronized (this.registry) {
 			for (ConnectionState candidate : this.registry.connections()) {
-				if (candidate.edge == edge && candidate.duplicate && candidate.connection.isOpen()) {
+				if (candidate.edge == edge && candidate.duplicate && candidate.connection.isOpen()
+						&& !candidate.handoverSent && !candidate.handoverReceived) {
 					candidate.duplicate = false;
 					edge.replaceConnection(candidate.connection);
 					Set<String> held = candidate.heldSubscriptions;
@@ -351,6 +371,50 @@ final class Handshaker {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A HANDOVER: the peer writes nothing more on this connection. Its traffic on another connection may be read
+	 * now; if this node writes on this one, it moves to the peer's other connection (its writer says HANDOVER here
+	 * after its last frame); the connection closes once both sides have said it.
+	 */
+	void onHandover(Edge edge, ConnectionState state) {
+		state.handoverReceived = true;
+		edge.inbound.ended(state.connection);
+		synchronized (this.registry) {
+			if (edge.connection() == state.connection) {
+				if (takeOver(edge)) {
+					handOver(state); // its close no longer ends the edge
+				}
+				// else nowhere to go: this node goes on writing here, and the peer's limit closes it
+				return;
+			}
+		}
+		if (state.handoverSent) {
+			state.connection.close();
+		}
+		else {
+			edge.handOver(state.connection);
+		}
+	}
+
+	/**
+	 * Notes that this node writes no more on a duplicate (the edge's writer says HANDOVER there) and bounds how
+	 * long the connection waits for the peer's.
+	 */
+	private void handOver(ConnectionState state) {
+		if (state == null) {
+			return;
+		}
+		state.duplicate = true;
+		closeLater(state.connection, HANDOVER_LIMIT_MILLIS, () -> {
+			if (!state.handoverReceived && state.connection.isOpen()) {
+				this.handoverWarnings.warn("handover", "Node {} closes {} without the peer's HANDOVER after {} ms: "
+						+ "messages it still sent there are lost", this.node.name(), state.connection,
+						HANDOVER_LIMIT_MILLIS);
+			}
+			return true;
+		});
 	}
 
 	/**
@@ -369,7 +433,7 @@ final class Handshaker {
 	/**
 	 * Closes a duplicate connection after a delay, unless it took over meanwhile; its edge lives on over the
 	 * other one. The delay lets the peer read our handshake on it and resolve the duplicate itself, instead of
-	 * taking the close for a lost edge.
+	 * taking the close for a lost edge. Only for a connection that is dead already: a live one is handed over.
 	 */
 	private void retire(Connection duplicate, long delayMillis) {
 		ConnectionState state = this.registry.state(duplicate);
@@ -378,6 +442,34 @@ final class Handshaker {
 		}
 		state.duplicate = true;
 		closeLater(duplicate, delayMillis, () -> state.duplicate);
+	}
+
+	/** Sends HANDOVER for an edge's writer, and closes a connection once both sides have sent theirs. */
+	private final class ConnectionHandover implements Handover {
+
+		private final Envelope envelope;
+
+		ConnectionHandover(Envelope envelope) {
+			this.envelope = envelope;
+		}
+
+		@Override
+		public Envelope envelope() {
+			return this.envelope;
+		}
+
+		@Override
+		public void done(Connection connection) {
+			ConnectionState state = Handshaker.this.registry.state(connection);
+			if (state == null) {
+				return;
+			}
+			state.handoverSent = true;
+			if (state.handoverReceived) {
+				connection.close(); // the peer's HANDOVER was its last frame here, and it has read ours
+			}
+		}
+
 	}
 
 	private void closeLater(Connection connection, long delayMillis, BooleanSupplier stillWanted) {

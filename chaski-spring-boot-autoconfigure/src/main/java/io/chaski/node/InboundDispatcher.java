@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
@@ -37,6 +38,8 @@ final class InboundDispatcher {
 	private final Map<EnvelopeKind, EnvelopeHandler> handlers = new EnumMap<>(EnvelopeKind.class);
 
 	private final List<EnvelopeHandler> frameHandlers = new CopyOnWriteArrayList<>();
+
+	private final RateLimitedLog warnings = new RateLimitedLog(log);
 
 	InboundDispatcher(ChaskiNode node, EdgeRegistry registry, Handshaker handshaker, Pinger pinger) {
 		this.node = node;
@@ -124,8 +127,35 @@ final class InboundDispatcher {
 				if (edge == null) {
 					throw new ProtocolException(envelope.kind() + " before the handshake");
 				}
+				if (envelope.kind() == EnvelopeKind.HANDOVER) {
+					this.handshaker.onHandover(edge, state); // never waits: it is what a waiting connection waits for
+					return;
+				}
+				if (!edge.inbound.isReading(connection)) {
+					awaitTurn(connection, state, edge);
+				}
 				onEdgeEnvelope(connection, state, edge, envelope);
 			}
+		}
+	}
+
+	/**
+	 * The peer's traffic comes on another connection than the one read so far: it is read once that one ended
+	 * (the peer's HANDOVER there, or its close), so nothing overtakes what is still unread on it.
+	 */
+	private void awaitTurn(Connection connection, ConnectionState state, Edge edge) {
+		state.carriedTraffic = true;
+		boolean inOrder;
+		try {
+			inOrder = edge.inbound.take(connection, Handshaker.HANDOVER_LIMIT_MILLIS * 1_000_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt(); // the node is stopping
+			inOrder = false;
+		}
+		if (!inOrder) {
+			this.warnings.warn("turn", "Node {} reads {} over {} before its other connection ended: messages from it "
+					+ "may arrive out of order", this.node.name(), edge, connection);
 		}
 	}
 
