@@ -49,6 +49,9 @@ final class Handshaker {
 	 */
 	static final long HANDOVER_LIMIT_MILLIS = 60_000;
 
+	/** A connection that brought a frame this recently is in use by its sender. */
+	private static final long SENDING_NANOS = 1_000_000_000L;
+
 	/** Unanswered keep-alives after which a live connection counts as dead for a newcomer claiming its peer. */
 	private static final int DEAD_AFTER_UNANSWERED_PINGS = 2;
 
@@ -279,17 +282,24 @@ final class Handshaker {
 	 * talking, and neither ever lets an inbound claim replace a live connection:
 	 *
 	 * - S keeps or switches to the connection it opened itself (its own dial; a switch only while the live one is
-	 *   as young as a dial race) and closes the other after a grace period.
-	 * - The larger node (L) never switches. If its live connection is the one L opened, it holds the connection
-	 *   opened by S as a duplicate; S closes L's, and the duplicate takes over when that close arrives (takeOver).
-	 *   A duplicate not needed within the handshake timeout is closed.
+	 *   as young as a dial race) and hands the other over.
+	 * - The larger node (L) never switches by itself. If its live connection is the one L opened, it holds the
+	 *   connection opened by S as a duplicate; S hands L's over, and L moves to the duplicate when it reads that
+	 *   HANDOVER (onHandover). A duplicate the peer does not use is closed after the handshake timeout.
+	 * - Two connections opened by the same node (it dialled the other under two addresses): the node that opened
+	 *   them keeps the one it registered first and hands the other over; the other node follows.
+	 *
+	 * Leaving a connection is never a close (docs/protocol.md 4.2): the node says HANDOVER there after its last
+	 * frame, and the connection closes once both sides said it, so neither loses what it wrote there; the peer's
+	 * traffic on the next connection is read only once the one before ended (InboundTurn), so nothing overtakes.
 	 *
 	 * Two honest nodes dialling each other at once: each side registers whichever connection completes its
-	 * handshake first, so they may disagree for a moment; S's rule ends on S's connection, and L follows when S
-	 * closes the other. With a cluster secret the same happens, a step later: the acceptor registers on AUTH and
-	 * the dialler on the verified HELLO_ACK. An impostor claiming a live peer's id (possible without a secret) is
-	 * only ever a duplicate: at S it is closed after the grace period, at L after the handshake timeout; meanwhile
-	 * its SUBSCRIPTIONS are held (applied only if it takes over) and its BYE closes only its own connection.
+	 * handshake first, so they may disagree for a moment; S's rule ends on S's connection, and L follows S's
+	 * HANDOVER. With a cluster secret the same happens, a step later: the acceptor registers on AUTH and the
+	 * dialler on the verified HELLO_ACK. An impostor claiming a live peer's id (possible without a secret) is only
+	 * ever a duplicate, closed after the handshake timeout unless the real peer moved to it; meanwhile its traffic
+	 * waits behind the real connection's, its SUBSCRIPTIONS are held (applied only if it takes over) and its BYE
+	 * closes only its own connection.
 	 */
 	private void resolveDuplicate(Edge existing, Connection connection, ConnectionState state, Handshake hello,
 			Envelope ack) {
@@ -307,22 +317,67 @@ final class Handshaker {
 			existing.replaceConnection(connection);
 			retire(current, DUPLICATE_CLOSE_DELAY_MILLIS);
 		}
-		else if (!keptByIdOrder(current, connection, peer)) {
+		else if (!keptByIdOrder(current, connection, peer)
+				&& (connection.initiatedLocally() || current.initiatedLocally())) {
 			// the peer may have taken this one for the edge and be writing on it: it moves off when it reads our
 			// HANDOVER, and the connection closes when both have said it, with nothing unread
 			handOver(state);
 			existing.handOver(connection);
+			closeIfUnused(existing, state);
 		}
 		else if (connection.initiatedLocally() && isDialRace(current)) {
 			existing.replaceConnection(connection); // the writer hands the old one over after its last frame there
 			handOver(this.registry.state(current));
 		}
 		else {
-			// held for the peer's move (its HANDOVER on the current one); closed unless the peer uses it
+			// held until the peer moves to it (its HANDOVER on the current one), or closed unused
 			state.duplicate = true;
-			closeLater(connection, this.node.settings().handshakeTimeout().toMillis() + DUPLICATE_CLOSE_DELAY_MILLIS,
-					() -> state.duplicate && !state.carriedTraffic);
+			closeIfUnused(existing, state);
 		}
+	}
+
+	/**
+	 * Closes a duplicate after the handshake timeout unless it took over or both sides are handing it over. While
+	 * the peer may still use it, it is looked at again later, up to {@link #HANDOVER_LIMIT_MILLIS}.
+	 */
+	private void closeIfUnused(Edge edge, ConnectionState state) {
+		long delay = this.node.settings().handshakeTimeout().toMillis() + DUPLICATE_CLOSE_DELAY_MILLIS;
+		closeIfUnused(edge, state, delay, System.nanoTime() + HANDOVER_LIMIT_MILLIS * 1_000_000);
+	}
+
+	private void closeIfUnused(Edge edge, ConnectionState state, long delayMillis, long deadlineNanos) {
+		try {
+			this.timer.schedule(() -> {
+				if (!state.duplicate || state.handoverReceived || !state.connection.isOpen()) {
+					return;
+				}
+				if (usedByPeer(edge, state) && System.nanoTime() - deadlineNanos < 0) {
+					closeIfUnused(edge, state, delayMillis, deadlineNanos);
+				}
+				else {
+					state.connection.close();
+				}
+			}, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			state.connection.close(); // the node is stopping
+		}
+	}
+
+	/**
+	 * Whether the peer may still send on a duplicate: its traffic is read from it now and goes on (or nothing else
+	 * waits for it), or the connection read now is inside a frame and the peer's HANDOVER there, which moves it
+	 * here, may wait unread behind it. A duplicate holding the turn idle while the peer's traffic waits elsewhere
+	 * is an impostor's (or a peer's that stopped): it is not used.
+	 */
+	private boolean usedByPeer(Edge edge, ConnectionState state) {
+		Connection reading = edge.inbound.reading();
+		if (reading == state.connection) {
+			return state.inFrame || System.nanoTime() - state.lastFrameNanos < SENDING_NANOS
+					|| !edge.inbound.hasWaiting();
+		}
+		ConnectionState read = (reading != null) ? this.registry.state(reading) : null;
+		return read != null && read.inFrame;
 	}
 
 	/** @return whether the id-order rule keeps the candidate: the two were opened by different nodes, it by S */

@@ -72,6 +72,8 @@ final class InboundDispatcher {
 		if (edge != null) {
 			edge.readingFrame = true;
 		}
+		state.inFrame = true;
+		state.lastFrameNanos = System.nanoTime();
 		try {
 			// the transport hands one connection's frames over one at a time, in order
 			int count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
@@ -87,6 +89,7 @@ final class InboundDispatcher {
 		finally {
 			endOfFrame(connection);
 			markData(state);
+			state.inFrame = false;
 			if (edge != null) {
 				edge.readingFrame = false;
 			}
@@ -131,10 +134,9 @@ final class InboundDispatcher {
 					this.handshaker.onHandover(edge, state); // never waits: it is what a waiting connection waits for
 					return;
 				}
-				if (!edge.inbound.isReading(connection)) {
-					awaitTurn(connection, state, edge);
+				if (edge.inbound.isReading(connection) || awaitTurn(connection, state, edge)) {
+					onEdgeEnvelope(connection, state, edge, envelope);
 				}
-				onEdgeEnvelope(connection, state, edge, envelope);
 			}
 		}
 	}
@@ -142,9 +144,9 @@ final class InboundDispatcher {
 	/**
 	 * The peer's traffic comes on another connection than the one read so far: it is read once that one ended
 	 * (the peer's HANDOVER there, or its close), so nothing overtakes what is still unread on it.
+	 * @return whether to go on reading this connection: not if it closed meanwhile (an unused duplicate)
 	 */
-	private void awaitTurn(Connection connection, ConnectionState state, Edge edge) {
-		state.carriedTraffic = true;
+	private boolean awaitTurn(Connection connection, ConnectionState state, Edge edge) {
 		boolean inOrder;
 		try {
 			inOrder = edge.inbound.take(connection, Handshaker.HANDOVER_LIMIT_MILLIS * 1_000_000);
@@ -153,10 +155,15 @@ final class InboundDispatcher {
 			Thread.currentThread().interrupt(); // the node is stopping
 			inOrder = false;
 		}
+		if (!connection.isOpen()) {
+			state.refused = true; // closed while it waited: nothing more from it is read
+			return false;
+		}
 		if (!inOrder) {
 			this.warnings.warn("turn", "Node {} reads {} over {} before its other connection ended: messages from it "
 					+ "may arrive out of order", this.node.name(), edge, connection);
 		}
+		return true;
 	}
 
 	private void onEdgeEnvelope(Connection connection, ConnectionState state, Edge edge, Envelope envelope) {

@@ -16,13 +16,16 @@ final class InboundTurn {
 	/** The connection the peer's traffic is read from now; {@code null} once it ended, until another one comes. */
 	private volatile Connection reading;
 
+	/** Readers of other connections waiting for their turn. */
+	private volatile int waiting;
+
 	/**
 	 * Waits until traffic on a connection may be read: no other connection of the peer is being read, or it ended
 	 * (HANDOVER read, or closed), or the limit passed.
 	 * @param connection the connection a frame came on
 	 * @param limitNanos the longest wait
 	 * @return {@code false} if the limit passed with another connection still being read (the order across the two
-	 * is lost)
+	 * is lost); the caller finds out whether its own connection closed meanwhile
 	 * @throws InterruptedException if the reading thread is interrupted (the node is stopping)
 	 */
 	boolean take(Connection connection, long limitNanos) throws InterruptedException {
@@ -31,33 +34,49 @@ final class InboundTurn {
 
 	private synchronized boolean takeWaiting(Connection connection, long limitNanos) throws InterruptedException {
 		long deadline = System.nanoTime() + limitNanos;
-		while (this.reading != null && this.reading != connection && this.reading.isOpen()) {
-			if (System.nanoTime() - deadline >= 0) {
-				this.reading = connection;
-				return false;
+		this.waiting++;
+		try {
+			while (this.reading != null && this.reading != connection && this.reading.isOpen() && connection.isOpen()) {
+				if (System.nanoTime() - deadline >= 0) {
+					this.reading = connection;
+					return false;
+				}
+				wait(POLL_MILLIS);
 			}
-			wait(POLL_MILLIS);
 		}
-		this.reading = connection;
+		finally {
+			this.waiting--;
+		}
+		if (connection.isOpen()) {
+			this.reading = connection;
+		}
 		return true;
+	}
+
+	/** @param connection a connection whose traffic ended: its HANDOVER was read */
+	synchronized void ended(Connection connection) {
+		if (this.reading == connection) {
+			this.reading = null;
+			notifyAll();
+		}
 	}
 
 	/**
-	 * @param connection a connection whose traffic ended: its HANDOVER was read
-	 * @return whether it was the one being read
+	 * @param connection a connection
+	 * @return whether the peer's traffic is read from it now
 	 */
-	synchronized boolean ended(Connection connection) {
-		if (this.reading != connection) {
-			return false;
-		}
-		this.reading = null;
-		notifyAll();
-		return true;
-	}
-
-	/** @param connection a connection; whether the peer's traffic is read from it now */
 	boolean isReading(Connection connection) {
 		return this.reading == connection;
+	}
+
+	/** @return whether traffic on another connection waits for the one read now */
+	boolean hasWaiting() {
+		return this.waiting > 0;
+	}
+
+	/** @return the connection the peer's traffic is read from now, {@code null} if none */
+	Connection reading() {
+		return this.reading;
 	}
 
 }
