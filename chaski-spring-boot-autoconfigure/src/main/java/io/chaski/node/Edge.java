@@ -69,6 +69,9 @@ public final class Edge {
 	/** The connection the last frame went to; only under {@link #writeLock}. */
 	private Connection writingOn;
 
+	/** The connection handed over last; only under {@link #writeLock}. */
+	private Connection handedOver;
+
 	/** Connections this node does not write on and must say so on (duplicates it will not use). */
 	private final ConcurrentLinkedQueue<Connection> toHandOver = new ConcurrentLinkedQueue<>();
 
@@ -392,13 +395,14 @@ public final class Edge {
 		target();
 		Connection duplicate;
 		while ((duplicate = this.toHandOver.poll()) != null) {
-			if (duplicate != this.writingOn) {
+			if (duplicate != this.writingOn && duplicate != this.handedOver) {
 				handOverNow(duplicate);
 			}
 		}
 	}
 
 	private void handOverNow(Connection left) {
+		this.handedOver = left;
 		if (left.isOpen()) {
 			FrameBuffer single = new FrameBuffer(256, this.settings.maxFrameBytes());
 			try {
