@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chaski.support.IoThreads;
 import io.chaski.support.LogSafe;
+import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.FrameBuffer;
@@ -29,6 +30,9 @@ import io.chaski.wire.WireFormatException;
 public final class Edge {
 
 	private static final Logger log = LoggerFactory.getLogger(Edge.class);
+
+	/** Edges close as often as peers come and go. */
+	private static final RateLimitedLog lossLog = new RateLimitedLog(log);
 
 
 	private static final int CONTROL_CAPACITY = 256;
@@ -490,6 +494,9 @@ public final class Edge {
 		int unsent = this.queue.clear();
 		this.dropped.add(unsent);
 		this.stats.dropped.add(unsent);
+		if (unsent > 0) {
+			lossLog.warn("unsent", "Link to {} closed with {} message(s) queued for it: they are lost", this, unsent);
+		}
 		this.pendingPings.values().forEach(PendingPing::abandon);
 		this.pendingPings.clear();
 	}
