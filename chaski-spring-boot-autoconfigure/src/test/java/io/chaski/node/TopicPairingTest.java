@@ -210,7 +210,8 @@ class TopicPairingTest {
 		}
 		// the root carried them: the publisher opened no link into the other group
 		assertThat(peerIds(publisher)).containsExactlyInAnyOrder(root.id(), groupmate.id());
-		assertThat(this.nodes.streamer(root).stats().relayed()).isGreaterThanOrEqualTo(6);
+		// the root counts a relay once it queued it, which may be after a subscriber got it over the other path
+		await().atMost(TestNodes.SETTLE).until(() -> this.nodes.streamer(root).stats().relayed() >= 6);
 	}
 
 	// ---------------------------------------------------------------- helpers
