@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.chaski.support.IoThreads;
 import io.chaski.support.LogSafe;
+import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.FrameBuffer;
@@ -29,6 +30,9 @@ import io.chaski.wire.WireFormatException;
 public final class Edge {
 
 	private static final Logger log = LoggerFactory.getLogger(Edge.class);
+
+	/** Edges close as often as peers come and go. */
+	private static final RateLimitedLog lossLog = new RateLimitedLog(log);
 
 
 	private static final int CONTROL_CAPACITY = 256;
@@ -63,6 +67,21 @@ public final class Edge {
 
 	private final Instant connectedSince = Instant.now();
 
+	/** Ends this node's writing on a connection it leaves. */
+	private final Handover handover;
+
+	/** The connection the last frame went to; only under {@link #writeLock}. */
+	private Connection writingOn;
+
+	/** The connection handed over last; only under {@link #writeLock}. */
+	private Connection handedOver;
+
+	/** Connections this node does not write on and must say so on (duplicates it will not use). */
+	private final ConcurrentLinkedQueue<Connection> toHandOver = new ConcurrentLinkedQueue<>();
+
+	/** Which of the peer's connections its traffic is read from. */
+	final InboundTurn inbound = new InboundTurn();
+
 	final LatencyEstimator latency = new LatencyEstimator();
 
 	final Map<Long, PendingPing> pendingPings = new ConcurrentHashMap<>();
@@ -89,11 +108,14 @@ public final class Edge {
 
 	private volatile boolean closed;
 
-	Edge(Handshake identity, Connection connection, NodeSettings settings, NodeStats stats, String localName) {
+	Edge(Handshake identity, Connection connection, NodeSettings settings, NodeStats stats, String localName,
+			Handover handover) {
 		this.nodeId = identity.nodeId();
 		this.identity = identity;
 		this.subscriptions = Set.copyOf(identity.subscriptions());
 		this.connection = connection;
+		this.writingOn = connection;
+		this.handover = handover;
 		this.settings = settings;
 		this.stats = stats;
 		this.queue = new OutboundQueue(settings, this::countDrop);
@@ -332,12 +354,13 @@ public final class Edge {
 	}
 
 	private void flush(FrameBuffer frame) throws InterruptedException {
+		handOverLeftConnections();
 		if (frame.envelopeCount() == 0) {
 			return;
 		}
 		frame.finish();
 		while (true) {
-			Connection current = this.connection;
+			Connection current = target();
 			try {
 				current.send(frame);
 				break;
@@ -354,6 +377,59 @@ public final class Edge {
 		this.stats.envelopesOut.add(frame.envelopeCount());
 		this.stats.bytesOut.add(frame.length());
 		frame.reset();
+	}
+
+	/**
+	 * The connection to write the next frame on: the edge's. When that changed since the last frame, the one
+	 * written on so far is handed over first, so the HANDOVER follows the last frame there (called under
+	 * {@link #writeLock}).
+	 */
+	private Connection target() {
+		Connection current = this.connection;
+		if (current != this.writingOn) {
+			Connection left = this.writingOn;
+			this.writingOn = current;
+			handOverNow(left);
+		}
+		return current;
+	}
+
+	/** Says HANDOVER on every connection this node left or will not use (called under {@link #writeLock}). */
+	private void handOverLeftConnections() {
+		target();
+		Connection duplicate;
+		while ((duplicate = this.toHandOver.poll()) != null) {
+			if (duplicate != this.writingOn && duplicate != this.handedOver) {
+				handOverNow(duplicate);
+			}
+		}
+	}
+
+	private void handOverNow(Connection left) {
+		this.handedOver = left;
+		if (left.isOpen()) {
+			FrameBuffer single = new FrameBuffer(256, this.settings.maxFrameBytes());
+			try {
+				single.tryAdd(this.handover.envelope());
+				single.finish();
+				left.send(single);
+			}
+			catch (WireFormatException | RuntimeException ex) {
+				// a failed connection: nothing of this node's is in flight there any more either
+				log.debug("Could not hand over {} to {}: {}", left, this, ex.toString());
+			}
+		}
+		this.handover.done(left);
+	}
+
+	/**
+	 * Has the writer say HANDOVER on a duplicate connection of this peer that this node will not write on, after
+	 * anything it wrote there (docs/protocol.md 4.2).
+	 * @param duplicate the connection
+	 */
+	void handOver(Connection duplicate) {
+		this.toHandOver.add(duplicate);
+		this.queue.wake();
 	}
 
 	/** @return whether another connection replaced the failed one within a moment (the edge still open) */
@@ -380,8 +456,10 @@ public final class Edge {
 		return this.connection;
 	}
 
+	/** The edge goes on over another connection; the writer hands the old one over before its next frame. */
 	void replaceConnection(Connection replacement) {
 		this.connection = replacement;
+		this.queue.wake();
 	}
 
 	void updateSubscriptions(Set<String> topics) {
@@ -416,6 +494,9 @@ public final class Edge {
 		int unsent = this.queue.clear();
 		this.dropped.add(unsent);
 		this.stats.dropped.add(unsent);
+		if (unsent > 0) {
+			lossLog.warn("unsent", "Link to {} closed with {} message(s) queued for it: they are lost", this, unsent);
+		}
 		this.pendingPings.values().forEach(PendingPing::abandon);
 		this.pendingPings.clear();
 	}

@@ -42,6 +42,16 @@ final class Handshaker {
 
 	private static final long DUPLICATE_CLOSE_DELAY_MILLIS = 200;
 
+	/**
+	 * How long a connection handed over may wait for the peer's HANDOVER before it is closed anyway (a peer that
+	 * never moves off it), and how long traffic on a peer's next connection waits for the one before to end. The
+	 * peer's last frames there may be waiting for a slow reader of this node: this is a bound, not a pace.
+	 */
+	static final long HANDOVER_LIMIT_MILLIS = 60_000;
+
+	/** A connection that brought a frame this recently is in use by its sender. */
+	private static final long SENDING_NANOS = 1_000_000_000L;
+
 	/** Unanswered keep-alives after which a live connection counts as dead for a newcomer claiming its peer. */
 	private static final int DEAD_AFTER_UNANSWERED_PINGS = 2;
 
@@ -57,6 +67,10 @@ final class Handshaker {
 
 	private final RateLimitedLog refusals = new RateLimitedLog(log);
 
+	private final RateLimitedLog handoverWarnings = new RateLimitedLog(log);
+
+	private final Handover handover;
+
 	Handshaker(ChaskiNode node, EdgeRegistry registry, DirectSender sender, ScheduledExecutorService timer,
 			List<NodeListener> listeners) {
 		this.node = node;
@@ -64,6 +78,7 @@ final class Handshaker {
 		this.sender = sender;
 		this.timer = timer;
 		this.listeners = listeners;
+		this.handover = new ConnectionHandover(Envelope.control(EnvelopeKind.HANDOVER, node.id(), 0, null));
 		ControlPayloads.warmUp(new Handshake(WireFormat.PROTOCOL_VERSION, UUID.randomUUID(), "warm-up", "localhost", 1,
 				false, Set.of("topic"), HandshakeProof.newNonce(), HandshakeProof.newNonce()));
 	}
@@ -247,7 +262,8 @@ final class Handshaker {
 	}
 
 	private void addEdge(Connection connection, ConnectionState state, Handshake hello, Envelope ack) {
-		Edge edge = new Edge(hello, connection, this.node.settings(), this.node.stats(), this.node.name());
+		Edge edge = new Edge(hello, connection, this.node.settings(), this.node.stats(), this.node.name(),
+				this.handover);
 		state.edge = edge;
 		this.registry.add(edge);
 		if (ack != null) {
@@ -266,17 +282,24 @@ final class Handshaker {
 	 * talking, and neither ever lets an inbound claim replace a live connection:
 	 *
 	 * - S keeps or switches to the connection it opened itself (its own dial; a switch only while the live one is
-	 *   as young as a dial race) and closes the other after a grace period.
-	 * - The larger node (L) never switches. If its live connection is the one L opened, it holds the connection
-	 *   opened by S as a duplicate; S closes L's, and the duplicate takes over when that close arrives (takeOver).
-	 *   A duplicate not needed within the handshake timeout is closed.
+	 *   as young as a dial race) and hands the other over.
+	 * - The larger node (L) never switches by itself. If its live connection is the one L opened, it holds the
+	 *   connection opened by S as a duplicate; S hands L's over, and L moves to the duplicate when it reads that
+	 *   HANDOVER (onHandover). A duplicate the peer does not use is closed after the handshake timeout.
+	 * - Two connections opened by the same node (it dialled the other under two addresses): the node that opened
+	 *   them keeps the one it registered first and hands the other over; the other node follows.
+	 *
+	 * Leaving a connection is never a close (docs/protocol.md 4.2): the node says HANDOVER there after its last
+	 * frame, and the connection closes once both sides said it, so neither loses what it wrote there; the peer's
+	 * traffic on the next connection is read only once the one before ended (InboundTurn), so nothing overtakes.
 	 *
 	 * Two honest nodes dialling each other at once: each side registers whichever connection completes its
-	 * handshake first, so they may disagree for a moment; S's rule ends on S's connection, and L follows when S
-	 * closes the other. With a cluster secret the same happens, a step later: the acceptor registers on AUTH and
-	 * the dialler on the verified HELLO_ACK. An impostor claiming a live peer's id (possible without a secret) is
-	 * only ever a duplicate: at S it is closed after the grace period, at L after the handshake timeout; meanwhile
-	 * its SUBSCRIPTIONS are held (applied only if it takes over) and its BYE closes only its own connection.
+	 * handshake first, so they may disagree for a moment; S's rule ends on S's connection, and L follows S's
+	 * HANDOVER. With a cluster secret the same happens, a step later: the acceptor registers on AUTH and the
+	 * dialler on the verified HELLO_ACK. An impostor claiming a live peer's id (possible without a secret) is only
+	 * ever a duplicate, closed after the handshake timeout unless the real peer moved to it; meanwhile its traffic
+	 * waits behind the real connection's, its SUBSCRIPTIONS are held (applied only if it takes over) and its BYE
+	 * closes only its own connection.
 	 */
 	private void resolveDuplicate(Edge existing, Connection connection, ConnectionState state, Handshake hello,
 			Envelope ack) {
@@ -294,16 +317,67 @@ final class Handshaker {
 			existing.replaceConnection(connection);
 			retire(current, DUPLICATE_CLOSE_DELAY_MILLIS);
 		}
-		else if (!keptByIdOrder(current, connection, peer)) {
-			retire(connection, DUPLICATE_CLOSE_DELAY_MILLIS);
+		else if (!keptByIdOrder(current, connection, peer)
+				&& (connection.initiatedLocally() || current.initiatedLocally())) {
+			// the peer may have taken this one for the edge and be writing on it: it moves off when it reads our
+			// HANDOVER, and the connection closes when both have said it, with nothing unread
+			handOver(state);
+			existing.handOver(connection);
+			closeIfUnused(existing, state);
 		}
 		else if (connection.initiatedLocally() && isDialRace(current)) {
-			existing.replaceConnection(connection);
-			retire(current, DUPLICATE_CLOSE_DELAY_MILLIS);
+			existing.replaceConnection(connection); // the writer hands the old one over after its last frame there
+			handOver(this.registry.state(current));
 		}
 		else {
-			retire(connection, this.node.settings().handshakeTimeout().toMillis() + DUPLICATE_CLOSE_DELAY_MILLIS);
+			// held until the peer moves to it (its HANDOVER on the current one), or closed unused
+			state.duplicate = true;
+			closeIfUnused(existing, state);
 		}
+	}
+
+	/**
+	 * Closes a duplicate after the handshake timeout unless it took over or both sides are handing it over. While
+	 * the peer may still use it, it is looked at again later, up to {@link #HANDOVER_LIMIT_MILLIS}.
+	 */
+	private void closeIfUnused(Edge edge, ConnectionState state) {
+		long delay = this.node.settings().handshakeTimeout().toMillis() + DUPLICATE_CLOSE_DELAY_MILLIS;
+		closeIfUnused(edge, state, delay, System.nanoTime() + HANDOVER_LIMIT_MILLIS * 1_000_000);
+	}
+
+	private void closeIfUnused(Edge edge, ConnectionState state, long delayMillis, long deadlineNanos) {
+		try {
+			this.timer.schedule(() -> {
+				if (!state.duplicate || state.handoverReceived || !state.connection.isOpen()) {
+					return;
+				}
+				if (usedByPeer(edge, state) && System.nanoTime() - deadlineNanos < 0) {
+					closeIfUnused(edge, state, delayMillis, deadlineNanos);
+				}
+				else {
+					state.connection.close();
+				}
+			}, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			state.connection.close(); // the node is stopping
+		}
+	}
+
+	/**
+	 * Whether the peer may still send on a duplicate: its traffic is read from it now and goes on (or nothing else
+	 * waits for it), or the connection read now is inside a frame and the peer's HANDOVER there, which moves it
+	 * here, may wait unread behind it. A duplicate holding the turn idle while the peer's traffic waits elsewhere
+	 * is an impostor's (or a peer's that stopped): it is not used.
+	 */
+	private boolean usedByPeer(Edge edge, ConnectionState state) {
+		Connection reading = edge.inbound.reading();
+		if (reading == state.connection) {
+			return state.inFrame || System.nanoTime() - state.lastFrameNanos < SENDING_NANOS
+					|| !edge.inbound.hasWaiting();
+		}
+		ConnectionState read = (reading != null) ? this.registry.state(reading) : null;
+		return read != null && read.inFrame;
 	}
 
 	/** @return whether the id-order rule keeps the candidate: the two were opened by different nodes, it by S */
@@ -338,7 +412,8 @@ final class Handshaker {
 		}
 		synchronized (this.registry) {
 			for (ConnectionState candidate : this.registry.connections()) {
-				if (candidate.edge == edge && candidate.duplicate && candidate.connection.isOpen()) {
+				if (candidate.edge == edge && candidate.duplicate && candidate.connection.isOpen()
+						&& !candidate.handoverSent && !candidate.handoverReceived) {
 					candidate.duplicate = false;
 					edge.replaceConnection(candidate.connection);
 					Set<String> held = candidate.heldSubscriptions;
@@ -351,6 +426,50 @@ final class Handshaker {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A HANDOVER: the peer writes nothing more on this connection. Its traffic on another connection may be read
+	 * now; if this node writes on this one, it moves to the peer's other connection (its writer says HANDOVER here
+	 * after its last frame); the connection closes once both sides have said it.
+	 */
+	void onHandover(Edge edge, ConnectionState state) {
+		state.handoverReceived = true;
+		edge.inbound.ended(state.connection);
+		synchronized (this.registry) {
+			if (edge.connection() == state.connection) {
+				if (takeOver(edge)) {
+					handOver(state); // its close no longer ends the edge
+				}
+				// else nowhere to go: this node goes on writing here, and the peer's limit closes it
+				return;
+			}
+		}
+		if (state.handoverSent) {
+			state.connection.close();
+		}
+		else {
+			edge.handOver(state.connection);
+		}
+	}
+
+	/**
+	 * Notes that this node writes no more on a duplicate (the edge's writer says HANDOVER there) and bounds how
+	 * long the connection waits for the peer's.
+	 */
+	private void handOver(ConnectionState state) {
+		if (state == null) {
+			return;
+		}
+		state.duplicate = true;
+		closeLater(state.connection, HANDOVER_LIMIT_MILLIS, () -> {
+			if (!state.handoverReceived && state.connection.isOpen()) {
+				this.handoverWarnings.warn("handover", "Node {} closes {} without the peer's HANDOVER after {} ms: "
+						+ "messages it still sent there are lost", this.node.name(), state.connection,
+						HANDOVER_LIMIT_MILLIS);
+			}
+			return true;
+		});
 	}
 
 	/**
@@ -369,7 +488,7 @@ final class Handshaker {
 	/**
 	 * Closes a duplicate connection after a delay, unless it took over meanwhile; its edge lives on over the
 	 * other one. The delay lets the peer read our handshake on it and resolve the duplicate itself, instead of
-	 * taking the close for a lost edge.
+	 * taking the close for a lost edge. Only for a connection that is dead already: a live one is handed over.
 	 */
 	private void retire(Connection duplicate, long delayMillis) {
 		ConnectionState state = this.registry.state(duplicate);
@@ -378,6 +497,34 @@ final class Handshaker {
 		}
 		state.duplicate = true;
 		closeLater(duplicate, delayMillis, () -> state.duplicate);
+	}
+
+	/** Sends HANDOVER for an edge's writer, and closes a connection once both sides have sent theirs. */
+	private final class ConnectionHandover implements Handover {
+
+		private final Envelope envelope;
+
+		ConnectionHandover(Envelope envelope) {
+			this.envelope = envelope;
+		}
+
+		@Override
+		public Envelope envelope() {
+			return this.envelope;
+		}
+
+		@Override
+		public void done(Connection connection) {
+			ConnectionState state = Handshaker.this.registry.state(connection);
+			if (state == null) {
+				return;
+			}
+			state.handoverSent = true;
+			if (state.handoverReceived) {
+				connection.close(); // the peer's HANDOVER was its last frame here, and it has read ours
+			}
+		}
+
 	}
 
 	private void closeLater(Connection connection, long delayMillis, BooleanSupplier stillWanted) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.chaski.support.RateLimitedLog;
 import io.chaski.transport.Connection;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
@@ -37,6 +38,8 @@ final class InboundDispatcher {
 	private final Map<EnvelopeKind, EnvelopeHandler> handlers = new EnumMap<>(EnvelopeKind.class);
 
 	private final List<EnvelopeHandler> frameHandlers = new CopyOnWriteArrayList<>();
+
+	private final RateLimitedLog warnings = new RateLimitedLog(log);
 
 	InboundDispatcher(ChaskiNode node, EdgeRegistry registry, Handshaker handshaker, Pinger pinger) {
 		this.node = node;
@@ -69,6 +72,8 @@ final class InboundDispatcher {
 		if (edge != null) {
 			edge.readingFrame = true;
 		}
+		state.inFrame = true;
+		state.lastFrameNanos = System.nanoTime();
 		try {
 			// the transport hands one connection's frames over one at a time, in order
 			int count = state.decoder.decode(body, envelope -> dispatch(connection, state, envelope));
@@ -84,6 +89,7 @@ final class InboundDispatcher {
 		finally {
 			endOfFrame(connection);
 			markData(state);
+			state.inFrame = false;
 			if (edge != null) {
 				edge.readingFrame = false;
 			}
@@ -124,9 +130,40 @@ final class InboundDispatcher {
 				if (edge == null) {
 					throw new ProtocolException(envelope.kind() + " before the handshake");
 				}
-				onEdgeEnvelope(connection, state, edge, envelope);
+				if (envelope.kind() == EnvelopeKind.HANDOVER) {
+					this.handshaker.onHandover(edge, state); // never waits: it is what a waiting connection waits for
+					return;
+				}
+				if (edge.inbound.isReading(connection) || awaitTurn(connection, state, edge)) {
+					onEdgeEnvelope(connection, state, edge, envelope);
+				}
 			}
 		}
+	}
+
+	/**
+	 * The peer's traffic comes on another connection than the one read so far: it is read once that one ended
+	 * (the peer's HANDOVER there, or its close), so nothing overtakes what is still unread on it.
+	 * @return whether to go on reading this connection: not if it closed meanwhile (an unused duplicate)
+	 */
+	private boolean awaitTurn(Connection connection, ConnectionState state, Edge edge) {
+		boolean inOrder;
+		try {
+			inOrder = edge.inbound.take(connection, Handshaker.HANDOVER_LIMIT_MILLIS * 1_000_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt(); // the node is stopping
+			inOrder = false;
+		}
+		if (!connection.isOpen()) {
+			state.refused = true; // closed while it waited: nothing more from it is read
+			return false;
+		}
+		if (!inOrder) {
+			this.warnings.warn("turn", "Node {} reads {} over {} before its other connection ended: messages from it "
+					+ "may arrive out of order", this.node.name(), edge, connection);
+		}
+		return true;
 	}
 
 	private void onEdgeEnvelope(Connection connection, ConnectionState state, Edge edge, Envelope envelope) {

@@ -340,11 +340,17 @@ public final class ChaskiStreamer implements AutoCloseable {
 		if (sighting == MessagePool.Sighting.IMPLAUSIBLE) {
 			this.rejectedIds.increment();
 			this.observers.forEach(observer -> observer.dropped(topic, "rejected-id"));
+			dropLog.warn("rejected-id", "Node {}: dropped message {} on '{}' from {} (origin {}): an id its origin "
+					+ "cannot have produced yet", this.node.name(), envelope.id(), LogSafe.of(topic), from, envelope.origin());
 			return;
 		}
 		if (sighting == MessagePool.Sighting.SEEN) {
 			this.duplicates.increment();
 			this.observers.forEach(observer -> observer.dropped(topic, "duplicate"));
+			return;
+		}
+		if (sighting == MessagePool.Sighting.TOO_OLD) {
+			tooOld(from, envelope);
 			return;
 		}
 		FrameDeliveries deliveries = frameDeliveries();
@@ -376,6 +382,18 @@ public final class ChaskiStreamer implements AutoCloseable {
 		for (int i = 0; i < this.observers.size(); i++) {
 			this.observers.get(i).received(topic, messages, payloadBytes);
 		}
+	}
+
+	/**
+	 * A message older than its origin's duplicate window: it cannot be told from a copy, so it is dropped; counted
+	 * as a duplicate with its own reason, and logged, since it may be a message nobody else delivered.
+	 */
+	private void tooOld(Edge from, Envelope envelope) {
+		this.duplicates.increment();
+		this.observers.forEach(observer -> observer.dropped(envelope.topic(), "too-old"));
+		dropLog.warn("too-old", "Node {}: dropped message {} on '{}' from {} (origin {}): older than the last {} ids of "
+				+ "its origin (chaski.streamer.pool.size), it may be a duplicate or a message overtaken", this.node.name(),
+				envelope.id(), LogSafe.of(envelope.topic()), from, envelope.origin(), this.settings.poolSize());
 	}
 
 	/** Forwards a received message with one hop less; the copy is made only if some peer takes it. */

@@ -11,8 +11,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * relayed once. Ids are per origin sequence numbers, so the pool keeps, per origin node, a sliding window of
  * the last {@code windowSize} ids as a bitmap (constant memory, no allocation per message). The windows live
  * in a Caffeine cache bounded by the number of origins and expiring after the pool's time to live, so the pool
- * is bounded in size and in age. An id older than its origin's window counts as seen: at-most-once delivery
- * prefers dropping a very late message to delivering it twice.
+ * is bounded in size and in age. An id older than its origin's window cannot be told from a duplicate: at-most-once
+ * delivery drops it rather than risk delivering it twice, and says so ({@link Sighting#TOO_OLD}), because on one
+ * ordered link per peer (docs/protocol.md 4.2) it means a message overtaken by a whole window, not a copy.
  */
 final class MessagePool {
 
@@ -39,8 +40,10 @@ final class MessagePool {
 
 		/** Not seen before: deliver and relay. */
 		FIRST,
-		/** Seen before, or older than its origin's window: drop. */
+		/** Seen before: drop. */
 		SEEN,
+		/** Older than its origin's window: maybe seen, maybe not; drop, count and warn. */
+		TOO_OLD,
 		/** Outside 1..{@link #MAX_ID}, or further ahead than its origin could have counted: drop and count. */
 		IMPLAUSIBLE
 
@@ -161,7 +164,7 @@ final class MessagePool {
 				advanceTo(id);
 			}
 			else if (id <= this.highest - this.size) {
-				return Sighting.SEEN;
+				return Sighting.TOO_OLD;
 			}
 			int slot = (int) (id & (this.size - 1));
 			long mask = 1L << (slot & 63);

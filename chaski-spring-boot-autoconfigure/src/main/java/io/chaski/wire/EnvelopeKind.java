@@ -28,6 +28,11 @@ public enum EnvelopeKind {
 	/** A topic message, relayed hop by hop. */
 	PUBLISH(16),
 	/**
+	 * The sender writes nothing more on the connection this arrives on: its traffic to the receiver goes on over
+	 * another connection between the two (a duplicate resolved, docs/protocol.md 4.2). Empty payload.
+	 */
+	HANDOVER(17),
+	/**
 	 * Full state sync, asking: the sender's whole member list with complete metadata; answered with
 	 * {@link #MEMBERS_PULL} (docs/protocol.md).
 	 */

@@ -128,6 +128,7 @@ public final class BootBenchmark {
 		command.add(BenchApp.class.getName());
 		command.addAll(List.of(arguments));
 		command.add("--logging.level.root=WARN");
+		command.add("--logging.level.io.chaski.node=INFO"); // link events: a loss must say whether a link changed
 		return new ProcessBuilder(command).redirectErrorStream(true).start();
 	}
 
@@ -142,7 +143,8 @@ public final class BootBenchmark {
 			try (BufferedReader reader = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-					if (line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("DROPS ")) {
+					if (line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("DROPS ")
+							|| line.contains(" connected to ") || line.contains(" lost ") || line.contains(" goes on with ")) {
 						System.out.println("  ! " + role + ": " + line);
 					}
 					lines.add(line);

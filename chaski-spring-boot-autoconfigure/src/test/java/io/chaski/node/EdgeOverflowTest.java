@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.chaski.transport.Connection;
 import io.chaski.transport.TestConnections;
 import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
@@ -142,7 +143,19 @@ class EdgeOverflowTest {
 			.overflowPolicy(policy).sendTimeout(sendTimeout).settings();
 		Handshake peer = new Handshake(1, UUID.randomUUID(), "peer", "127.0.0.1", 7000, false, Set.of("t"));
 		// the writer is not started yet: nothing drains until queued(edge) starts it
-		this.edge = new Edge(peer, TestConnections.capturing(this.sent::add), settings, this.stats, "local");
+		this.edge = new Edge(peer, TestConnections.capturing(this.sent::add), settings, this.stats, "local",
+				new Handover() {
+
+					@Override
+					public Envelope envelope() {
+						return Envelope.control(EnvelopeKind.HANDOVER, UUID.randomUUID(), 0, null);
+					}
+
+					@Override
+					public void done(Connection connection) {
+					}
+
+				});
 		return this.edge;
 	}
 

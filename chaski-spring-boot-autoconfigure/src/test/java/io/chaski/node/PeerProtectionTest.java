@@ -42,8 +42,8 @@ class PeerProtectionTest {
 
 	/**
 	 * The impostor claims the id of the node with the smaller id (S) at the larger one (L), whose live connection
-	 * L opened (the claim is held as a duplicate until the handshake timeout), or the larger id at S (closed
-	 * after the grace period); with a secret it cannot finish the handshake at all.
+	 * L opened, or the larger id at S: either way a duplicate the real peer does not use, closed after the
+	 * handshake timeout; with a secret it cannot finish the handshake at all.
 	 */
 	@ParameterizedTest(name = "claims the {0} id, secret {1}")
 	@CsvSource({ "smaller,false", "larger,false", "smaller,true", "larger,true" })

@@ -18,13 +18,14 @@ class MessagePoolTest {
 	private final UUID origin = UUID.randomUUID();
 
 	@Test
-	void newIdsPassOnceAndIdsOlderThanTheWindowCountAsSeen() {
+	void newIdsPassOnceAndIdsOlderThanTheWindowAreTooOld() {
 		assertThat(this.pool.sight(this.origin, 5)).isEqualTo(Sighting.FIRST);
 		assertThat(this.pool.sight(this.origin, 5)).isEqualTo(Sighting.SEEN);
 		assertThat(this.pool.sight(this.origin, 3)).isEqualTo(Sighting.FIRST);
 		assertThat(this.pool.sight(this.origin, 5000)).isEqualTo(Sighting.FIRST);
 		assertThat(this.pool.sight(this.origin, 4000)).isEqualTo(Sighting.FIRST);
-		assertThat(this.pool.sight(this.origin, 3000)).as("older than the window").isEqualTo(Sighting.SEEN);
+		assertThat(this.pool.sight(this.origin, 3000)).as("older than the window").isEqualTo(Sighting.TOO_OLD);
+		assertThat(this.pool.sight(this.origin, 3977)).as("the oldest id still in the window").isEqualTo(Sighting.FIRST);
 		assertThat(this.pool.sight(UUID.randomUUID(), 5)).as("another origin").isEqualTo(Sighting.FIRST);
 	}
 
