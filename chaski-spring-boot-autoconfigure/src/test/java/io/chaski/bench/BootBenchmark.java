@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * CPU per message of each process, the envelopes per frame, and each round's {@code THREADS} lines. Each pair of
  * apps first passes {@code warmup} messages that are not measured (the raw baseline has its warm-up round): the
  * figures are those of running applications, not of JVMs still compiling. Run it with the command in
- * {@code docs/performance.md}. Arguments: {@code [messages] [rounds] [warmup]} (as many warm-up messages as
- * measured ones by default: with fewer, the JIT compiler still spends a third of the consumer's CPU on the hot
- * path while it is measured; 0 measures cold JVMs, as the rounds before 2026-12-01's sixth did); the system
+ * {@code docs/performance.md}. Arguments: {@code [messages] [rounds] [warmup]} (10 million warm-up messages
+ * by default, about four seconds at full rate: on two busy cores the JIT compiler takes that long to finish the
+ * receive path; after 1 or 3 million it still spent 130-340 ns per measured message on the consumer, a third of its
+ * CPU. The {@code jit} entry of the {@code THREADS} lines shows what is left. 0 measures cold JVMs, as the rounds
+ * before 2026-12-01's sixth did); the system
  * property {@code bench.jfr=<dir>} records both apps with Java Flight Recorder ({@code bench.jfc=<settings>} picks
  * the recording settings, {@code profile} by default).
  */
@@ -39,7 +41,7 @@ public final class BootBenchmark {
 	public static void main(String[] args) throws Exception {
 		int messages = (args.length > 0) ? Integer.parseInt(args[0]) : 3_000_000;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
-		int warmup = (args.length > 2) ? Integer.parseInt(args[2]) : messages;
+		int warmup = (args.length > 2) ? Integer.parseInt(args[2]) : 10_000_000;
 		System.out.printf(Locale.ROOT, "Boot benchmark: %d messages of 100 bytes after %d warm-up messages, %d rounds, %d cores, %s%n",
 				messages, warmup, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
 		ThroughputBenchmark.rawTcp(messages); // warm-up
