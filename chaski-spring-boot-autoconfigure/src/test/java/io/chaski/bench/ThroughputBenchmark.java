@@ -31,12 +31,18 @@ import io.chaski.wire.DefaultPayloadCodec;
 /**
  * Throughput and latency of Chaski pub/sub against raw length-prefixed TCP, measured in the same run.
  * Run it with the command in {@code docs/performance.md}. Arguments: {@code [messages] [rounds] [NIO|BLOCKING]}.
+ * Each measurement first runs warm-up rounds of at least {@link #WARM_UP_MESSAGES} messages together (as
+ * {@link BootBenchmark} does): one round of 3 million left the JIT compiler still busy with the receive path in the
+ * first measured rounds.
  */
 public final class ThroughputBenchmark {
 
 	private static final int PAYLOAD = 100;
 
 	private static final String TOPIC = "bench";
+
+	/** Messages the warm-up rounds of a measurement carry at least. */
+	static final int WARM_UP_MESSAGES = 10_000_000;
 
 	private ThroughputBenchmark() {
 	}
@@ -48,8 +54,8 @@ public final class ThroughputBenchmark {
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 5;
 		TransportMode[] modes = (args.length > 2) ? new TransportMode[] { TransportMode.valueOf(args[2]) }
 				: TransportMode.values();
-		System.out.printf(Locale.ROOT, "Chaski benchmark: %d messages of %d bytes, 1 warm-up + %d rounds, %d cores, %s%n",
-				messages, PAYLOAD, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+		System.out.printf(Locale.ROOT, "Chaski benchmark: %d messages of %d bytes, %d warm-up + %d rounds, %d cores, %s%n",
+				messages, PAYLOAD, warmUpRounds(messages), rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
 		double raw = median("raw framed TCP", rounds, messages, () -> rawTcp(messages));
 		for (TransportMode mode : modes) {
 			double chaski = median("chaski " + mode, rounds, messages, () -> chaskiThroughput(messages, mode));
@@ -69,12 +75,14 @@ public final class ThroughputBenchmark {
 	}
 
 	/**
-	 * Runs a measurement once to warm up, then {@code rounds} times; returns the median throughput and prints
+	 * Runs a measurement's warm-up rounds, then {@code rounds} times; returns the median throughput and prints
 	 * the spread and the CPU time the whole process spent per message (all threads), which stays meaningful
 	 * when other work shares the machine.
 	 */
 	private static double median(String label, int rounds, int messages, Measurement measurement) throws Exception {
-		measurement.run();
+		for (int i = 0; i < warmUpRounds(messages); i++) {
+			measurement.run();
+		}
 		double[] results = new double[rounds];
 		long cpuBefore = processCpuNanos();
 		for (int i = 0; i < rounds; i++) {
@@ -86,6 +94,10 @@ public final class ThroughputBenchmark {
 		System.out.printf(Locale.ROOT, "%-22s: %,12.0f msg/s median (min %,.0f, max %,.0f), %4.0f ns CPU/msg%n", label,
 				median, results[0], results[rounds - 1], cpuPerMessage);
 		return median;
+	}
+
+	private static int warmUpRounds(int messages) {
+		return Math.max(1, (WARM_UP_MESSAGES + messages - 1) / messages);
 	}
 
 	private static long processCpuNanos() {
