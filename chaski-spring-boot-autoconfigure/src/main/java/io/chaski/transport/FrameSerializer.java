@@ -97,15 +97,18 @@ final class FrameSerializer implements Serializer<Object>, Deserializer<byte[]> 
 	}
 
 	/**
-	 * Reads a body of the given length into a buffer that starts small and doubles as bytes arrive, so a
-	 * header that claims megabytes and sends nothing more costs one small buffer.
+	 * Reads a body of the given length into a buffer that starts small and grows as bytes arrive, so a
+	 * header that claims megabytes and sends nothing more costs one small buffer. It grows to at least twice its
+	 * size, or at once to what has arrived already ({@code available()}: bytes that are there, never the claim),
+	 * so a large frame that is already in is copied once, not once per doubling.
 	 */
 	private static byte[] readBody(InputStream in, int length) throws IOException {
 		byte[] body = new byte[Math.min(length, FIRST_CHUNK_BYTES)];
 		int done = 0;
 		while (done < length) {
 			if (done == body.length) {
-				body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+				long arrived = (long) done + in.available();
+				body = Arrays.copyOf(body, (int) Math.min(length, Math.max(2L * body.length, arrived)));
 			}
 			int read = in.read(body, done, body.length - done);
 			if (read < 0) {
