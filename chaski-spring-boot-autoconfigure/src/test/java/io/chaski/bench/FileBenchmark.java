@@ -144,12 +144,16 @@ public final class FileBenchmark {
 			List<Long> latencies = new ArrayList<>();
 			Thread ticker = new Thread(() -> tick(sender, ticks, running, latencies, memory, heapMax));
 			long start = System.nanoTime();
+			ThreadCpu threadCpu = new ThreadCpu();
+			long gcMillis = gcMillis();
 			CompletableFuture<FileTransferResult> push = sender.pushFile("files", file);
 			ticker.start();
 			FileTransferResult result = push.get(10, TimeUnit.MINUTES);
 			long nanos = System.nanoTime() - start;
 			running.set(false);
 			ticker.join();
+			System.out.printf(Locale.ROOT, "  chaski: CPU microseconds per MiB by thread: %s; collectors %d ms%n",
+					threadCpu.perMessage((Files.size(file) >> 20) * 1000), gcMillis() - gcMillis);
 			if (!result.allStored()) {
 				throw new IllegalStateException("not stored: " + result);
 			}
@@ -196,6 +200,11 @@ public final class FileBenchmark {
 				out.write(block, 0, (int) Math.min(block.length, left));
 			}
 		}
+	}
+
+	private static long gcMillis() {
+		return ManagementFactory.getGarbageCollectorMXBeans().stream()
+			.mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
 	}
 
 	/** CPU time of this JVM, all threads: on a shared machine it says what each side costs, whatever the load. */
