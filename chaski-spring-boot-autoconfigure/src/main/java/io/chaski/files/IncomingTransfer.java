@@ -180,10 +180,12 @@ final class IncomingTransfer {
 
 	/**
 	 * @param window the receiver's window
-	 * @return whether the sender has less than half a window left to send, so it is time to grant more
+	 * @return whether a quarter of the window was written since the last grant, so it is time to grant more: the
+	 * sender then always has at least three quarters of a window it may send, and does not stall while the credit
+	 * travels (with a grant only at half a window, a 1 GiB file on loopback went at a third of raw TCP)
 	 */
 	boolean creditLow(long window) {
-		return this.granted - this.written <= window / 2;
+		return this.granted - this.written <= window - window / 4;
 	}
 
 	/**
