@@ -61,6 +61,9 @@ final class IncomingTransfer {
 
 	private volatile long granted;
 
+	/** Offset last recorded in the sidecar, -1 before the first (the serial work only). */
+	private long saved = -1;
+
 	private volatile long lastProgressNanos = System.nanoTime();
 
 	IncomingTransfer(FileMessages.Start start, Edge from, String topic, Path target, boolean overwrite,
@@ -180,10 +183,12 @@ final class IncomingTransfer {
 
 	/**
 	 * @param window the receiver's window
-	 * @return whether the sender has less than half a window left to send, so it is time to grant more
+	 * @return whether a quarter of the window was written since the last grant, so it is time to grant more: the
+	 * sender's credit then stays at least three quarters of a window ahead of what is written, so it does not run
+	 * dry while a credit travels (docs/performance.md, file runs of 2026-12-01 20:10-20:43)
 	 */
 	boolean creditLow(long window) {
-		return this.granted - this.written <= window / 2;
+		return this.granted - this.written <= window - window / 4;
 	}
 
 	/**
@@ -192,8 +197,11 @@ final class IncomingTransfer {
 	 */
 	FileMessages.Credit grant(long window) throws IOException {
 		long written = this.written;
-		if (this.resumable) {
+		// the sidecar is rewritten every half window, not at each (quarter-window) credit: any recorded offset up
+		// to what is written is a valid resume point, and a write and rename per MiB costs the disk thread
+		if (this.resumable && (this.saved < 0 || written - this.saved >= window / 2)) {
 			this.partial.save(written);
+			this.saved = written;
 		}
 		this.granted = written + window;
 		return new FileMessages.Credit(this.start.transferId(), written, this.granted);

@@ -102,15 +102,21 @@ final class FrameSerializer implements Serializer<Object>, Deserializer<byte[]> 
 	}
 
 	/**
-	 * Reads a body of the given length into a buffer that starts small and doubles as bytes arrive, so a
-	 * header that claims megabytes and sends nothing more costs one small buffer.
+	 * Reads a body of the given length into a buffer that starts small and grows as bytes arrive, so a
+	 * header that claims megabytes and sends nothing more costs one small buffer. It grows to at least twice its
+	 * size, or at once to what has arrived already ({@code available()}: bytes that are there, never the claim),
+	 * so a large frame that is already in is read into one buffer, not copied once per doubling.
 	 */
 	private static byte[] readBody(InputStream in, int length) throws IOException {
-		byte[] body = new byte[Math.min(length, FIRST_CHUNK_BYTES)];
+		// available() only for large frames: a small one (every topic message) costs no extra call
+		int first = (length <= FIRST_CHUNK_BYTES) ? length
+				: Math.min(length, Math.max(FIRST_CHUNK_BYTES, in.available()));
+		byte[] body = new byte[first];
 		int done = 0;
 		while (done < length) {
 			if (done == body.length) {
-				body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+				long arrived = (long) done + in.available();
+				body = Arrays.copyOf(body, (int) Math.min(length, Math.max(2L * body.length, arrived)));
 			}
 			int read = in.read(body, done, body.length - done);
 			if (read < 0) {

@@ -39,7 +39,8 @@ import io.chaski.wire.DefaultPayloadCodec;
  * One large file between two nodes on loopback against raw bulk TCP on one loopback socket, in the same run: both
  * hash with SHA-256 on each end and write the received bytes to disk. Also the heap used during the transfer and
  * the latency of topic messages published on the same link meanwhile. Run it with the command in
- * {@code docs/performance.md}. Arguments: {@code [megabytes, default 1024] [rounds, default 3]}.
+ * {@code docs/performance.md}. Arguments: {@code [megabytes, default 1024] [rounds, default 3] [chunk KiB, default
+ * 256] [window KiB, default 4096]} (the last two: the file settings of both nodes).
  */
 public final class FileBenchmark {
 
@@ -52,17 +53,25 @@ public final class FileBenchmark {
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.chaski")).setLevel(Level.WARN);
 		long megabytes = (args.length > 0) ? Long.parseLong(args[0]) : 1024;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
+		int chunk = (args.length > 2) ? Integer.parseInt(args[2]) << 10 : FileSettings.DEFAULTS.chunkSize();
+		int window = (args.length > 3) ? Integer.parseInt(args[3]) << 10 : FileSettings.DEFAULTS.window();
+		FileSettings settings = sized(FileSettings.DEFAULTS, chunk, window);
 		Path dir = Files.createTempDirectory("chaski-file-bench");
 		Path file = dir.resolve("big.bin");
 		write(file, megabytes << 20);
-		System.out.printf(Locale.ROOT, "Chaski file benchmark: %d MiB, %d rounds, %d cores, %s, max heap %d MiB%n",
-				megabytes, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+		System.out.printf(Locale.ROOT, "Chaski file benchmark: %d MiB, %d rounds, chunk %d KiB, window %d KiB, %d cores, %s, max heap %d MiB%n",
+				megabytes, rounds, chunk >> 10, window >> 10, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
 				Runtime.getRuntime().maxMemory() >> 20);
 		for (int round = 0; round < rounds; round++) {
+			long cpu = cpuNanos();
 			double raw = rawTcp(file, dir.resolve("raw-copy.bin"));
-			double chaski = chaski(file, dir.resolve("inbox-" + round));
-			System.out.printf(Locale.ROOT, "round %d: raw TCP %.0f MiB/s, chaski %.0f MiB/s, ratio %.2f; load average %s%n",
-					round, raw, chaski, chaski / raw, LoadAverage.now());
+			long rawCpu = cpuNanos() - cpu;
+			cpu = cpuNanos();
+			double chaski = chaski(file, dir.resolve("inbox-" + round), settings);
+			long chaskiCpu = cpuNanos() - cpu;
+			System.out.printf(Locale.ROOT, "round %d: raw TCP %.0f MiB/s, chaski %.0f MiB/s, ratio %.2f; CPU seconds "
+					+ "per GiB raw %.2f, chaski %.2f (this JVM); load average %s%n", round, raw, chaski, chaski / raw,
+					perGiB(rawCpu, file), perGiB(chaskiCpu, file), LoadAverage.now());
 		}
 		try (var files = Files.walk(dir)) {
 			files.sorted((x, y) -> y.compareTo(x)).forEach(path -> path.toFile().delete());
@@ -109,8 +118,13 @@ public final class FileBenchmark {
 		}
 	}
 
-	private static double chaski(Path file, Path inbox) throws Exception {
-		FileSettings settings = FileSettings.DEFAULTS.receiving(true, inbox);
+	private static FileSettings sized(FileSettings defaults, int chunk, int window) {
+		return new FileSettings(defaults.enabled(), defaults.directory(), defaults.maxSize(), defaults.overwrite(),
+				chunk, window, defaults.timeout(), defaults.maxTransfers(), defaults.threads(), defaults.resumeWindow());
+	}
+
+	private static double chaski(Path file, Path inbox, FileSettings sized) throws Exception {
+		FileSettings settings = sized.receiving(true, inbox);
 		try (ChaskiNode a = ChaskiNode.builder().name("bench-sender").build().start();
 				ChaskiNode b = ChaskiNode.builder().name("bench-receiver").subscriptions("files").build().start();
 				ChaskiStreamer sender = new ChaskiStreamer(a, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(),
@@ -130,12 +144,16 @@ public final class FileBenchmark {
 			List<Long> latencies = new ArrayList<>();
 			Thread ticker = new Thread(() -> tick(sender, ticks, running, latencies, memory, heapMax));
 			long start = System.nanoTime();
+			ThreadCpu threadCpu = new ThreadCpu();
+			long gcMillis = gcMillis();
 			CompletableFuture<FileTransferResult> push = sender.pushFile("files", file);
 			ticker.start();
 			FileTransferResult result = push.get(10, TimeUnit.MINUTES);
 			long nanos = System.nanoTime() - start;
 			running.set(false);
 			ticker.join();
+			System.out.printf(Locale.ROOT, "  chaski: CPU microseconds per MiB by thread: %s; collectors %d ms%n",
+					threadCpu.perMessage((Files.size(file) >> 20) * 1000), gcMillis() - gcMillis);
 			if (!result.allStored()) {
 				throw new IllegalStateException("not stored: " + result);
 			}
@@ -182,6 +200,21 @@ public final class FileBenchmark {
 				out.write(block, 0, (int) Math.min(block.length, left));
 			}
 		}
+	}
+
+	private static long gcMillis() {
+		return ManagementFactory.getGarbageCollectorMXBeans().stream()
+			.mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+	}
+
+	/** CPU time of this JVM, all threads: on a shared machine it says what each side costs, whatever the load. */
+	private static long cpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	private static double perGiB(long cpuNanos, Path file) throws IOException {
+		return cpuNanos / 1e9 / (Files.size(file) / (double) (1L << 30));
 	}
 
 	private static double mibPerSecond(long bytes, long nanos) {

@@ -76,6 +76,29 @@ class FrameSerializerTest {
 	}
 
 	@Test
+	void aLargeBodyThatHasArrivedIsReadIntoOneBufferNotOnePerDoubling() throws IOException {
+		FrameSerializer large = new FrameSerializer(4 << 20);
+		byte[] body = new byte[1 << 20];
+		new java.util.Random(3).nextBytes(body);
+		BufferCountingStream in = new BufferCountingStream(concat(header(WireFormat.MAGIC, 1, body.length), body),
+				Integer.MAX_VALUE);
+		assertThat(large.deserialize(in)).isEqualTo(body);
+		// the header, then one buffer for the whole body (doubling from the first small one would take 5)
+		assertThat(in.buffers).isEqualTo(2);
+	}
+
+	@Test
+	void aBodyThatTricklesInGrowsByDoublingNotToTheLengthItClaims() throws IOException {
+		FrameSerializer large = new FrameSerializer(4 << 20);
+		byte[] body = new byte[1 << 20];
+		// a peer that sends little at a time: nothing is there beyond each read, the buffer only doubles
+		BufferCountingStream in = new BufferCountingStream(concat(header(WireFormat.MAGIC, 1, body.length), body),
+				1024);
+		assertThat(large.deserialize(in)).hasSize(body.length);
+		assertThat(in.largestBeforeHalf).isLessThanOrEqualTo(FrameSerializer.FIRST_CHUNK_BYTES * 8);
+	}
+
+	@Test
 	void refusesToWriteSomethingThatIsNotAFrame() {
 		assertThatThrownBy(() -> this.serializer.serialize("text", new ByteArrayOutputStream()))
 			.isInstanceOf(IllegalArgumentException.class);
@@ -87,6 +110,51 @@ class FrameSerializerTest {
 			all.write(part);
 		}
 		return this.serializer.deserialize(new ByteArrayInputStream(all.toByteArray()));
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] all = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, all, first.length, second.length);
+		return all;
+	}
+
+	/**
+	 * Counts the distinct arrays it is asked to read into and hands out at most {@code perRead} bytes a read,
+	 * saying that much is available (what a socket stream whose peer trickles bytes does).
+	 */
+	private static final class BufferCountingStream extends ByteArrayInputStream {
+
+		private final int perRead;
+
+		private byte[] last;
+
+		int buffers;
+
+		/** The largest buffer read into while less than half the input was read. */
+		int largestBeforeHalf;
+
+		BufferCountingStream(byte[] bytes, int perRead) {
+			super(bytes);
+			this.perRead = perRead;
+		}
+
+		@Override
+		public synchronized int read(byte[] b, int off, int len) {
+			if (b != this.last) {
+				this.last = b;
+				this.buffers++;
+			}
+			if (this.pos < this.count / 2) {
+				this.largestBeforeHalf = Math.max(this.largestBeforeHalf, b.length);
+			}
+			return super.read(b, off, Math.min(len, this.perRead));
+		}
+
+		@Override
+		public synchronized int available() {
+			return Math.min(super.available(), this.perRead);
+		}
+
 	}
 
 	private static byte[] header(int magic, int version, long bodyLength) {
