@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -58,10 +59,10 @@ final class ClaimHolds {
 	 * @param present whether the row is there to be held (asked under the monitor, so no take runs meanwhile)
 	 * @return whether the key is now held for this claim
 	 */
-	synchronized boolean hold(Hold hold, Supplier<Boolean> present) {
+	synchronized boolean hold(Hold hold, BooleanSupplier present) {
 		Claim claim = new Claim(hold.claimer(), hold.correlation());
 		if (this.byKey.size() >= this.capacity || this.byKey.containsKey(hold.key())
-				|| this.byClaim.containsKey(claim) || !present.get()) {
+				|| this.byClaim.containsKey(claim) || !present.getAsBoolean()) {
 			return false;
 		}
 		Marked marked = new Marked(hold);

@@ -14,9 +14,9 @@ public interface StreamerObserver {
 	}
 
 	/**
-	 * Messages from other nodes were accepted for this node's subscribers. Told once per received frame and topic
-	 * (a frame carries hundreds of messages), before its subscribers get them, so that counting costs nothing
-	 * per message.
+	 * Messages from other nodes were accepted for this node's subscribers. Told once per run of a topic in a
+	 * received frame (a frame carries hundreds of messages, mostly of one topic), before its subscribers get them,
+	 * so that counting costs nothing per message.
 	 * @param topic the topic
 	 * @param messages how many messages
 	 * @param payloadBytes their payload bytes together
