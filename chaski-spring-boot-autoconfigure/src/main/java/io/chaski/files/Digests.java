@@ -28,20 +28,21 @@ final class Digests {
 	}
 
 	/**
-	 * Feeds the first {@code length} bytes of a file to a digest.
+	 * Feeds a range of a file to a digest.
 	 * @param digest the digest to update
 	 * @param channel the file
-	 * @param length how many bytes from the start
+	 * @param from offset of the first byte
+	 * @param to offset after the last byte
 	 * @throws IOException if the file is shorter or cannot be read
 	 */
-	static void update(MessageDigest digest, FileChannel channel, long length) throws IOException {
-		ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, Math.max(1, length)));
-		long position = 0;
-		while (position < length) {
-			buffer.clear().limit((int) Math.min(buffer.capacity(), length - position));
+	static void update(MessageDigest digest, FileChannel channel, long from, long to) throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, Math.max(1, to - from)));
+		long position = from;
+		while (position < to) {
+			buffer.clear().limit((int) Math.min(buffer.capacity(), to - position));
 			int read = channel.read(buffer, position);
 			if (read < 0) {
-				throw new IOException("the file ended at " + position + " of " + length + " bytes");
+				throw new IOException("the file ended at " + position + " of " + to + " bytes");
 			}
 			digest.update(buffer.array(), 0, read);
 			position += read;
@@ -55,19 +56,17 @@ final class Digests {
 	 */
 	static byte[] of(FileChannel channel, long length) throws IOException {
 		MessageDigest digest = sha256();
-		update(digest, channel, length);
+		update(digest, channel, 0, length);
 		return digest.digest();
 	}
 
 	/**
 	 * @param file a file
-	 * @param size the size it should have
-	 * @param sha256 the SHA-256 it should have
-	 * @return whether the file has exactly that size and content
+	 * @return its SHA-256
 	 */
-	static boolean matches(Path file, long size, byte[] sha256) throws IOException {
+	static byte[] of(Path file) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-			return channel.size() == size && MessageDigest.isEqual(of(channel, size), sha256);
+			return of(channel, channel.size());
 		}
 	}
 

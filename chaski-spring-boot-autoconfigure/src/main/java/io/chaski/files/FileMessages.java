@@ -38,8 +38,22 @@ final class FileMessages {
 	private FileMessages() {
 	}
 
-	/** A FILE_START: what the sender offers. */
-	record Start(long transferId, long size, byte[] sha256, String name, Map<String, String> metadata) {
+	/**
+	 * A FILE_START: what the sender offers. It has no hash: the sender hashes the chunks as it sends them, and the
+	 * end carries the hash.
+	 *
+	 * @param transferId the sender's id for the transfer
+	 * @param size the file's size
+	 * @param modified the file's last-modified time at the sender (epoch milliseconds): with the sender's name,
+	 * the file's name and size it names the file a partial one belongs to, for a resume
+	 * @param name the file's name
+	 * @param metadata what the sender attaches
+	 */
+	record Start(long transferId, long size, long modified, String name, Map<String, String> metadata) {
+	}
+
+	/** A FILE_END: every byte was sent, and this is the SHA-256 of them all. */
+	record End(long transferId, byte[] sha256) {
 	}
 
 	/** A FILE_CREDIT: the receiver holds {@code acknowledged} bytes and lets the sender send up to {@code limit}. */
@@ -65,12 +79,12 @@ final class FileMessages {
 
 	static byte[] start(Start start) {
 		byte[] name = utf8(start.name());
-		int size = 8 + 8 + HASH_BYTES + 2 + name.length + 2;
+		int size = 8 + 8 + 8 + 2 + name.length + 2;
 		for (Map.Entry<String, String> entry : start.metadata().entrySet()) {
 			size += 4 + utf8(entry.getKey()).length + utf8(entry.getValue()).length;
 		}
 		ByteBuffer buffer = ByteBuffer.allocate(size);
-		buffer.putLong(start.transferId()).putLong(start.size()).put(start.sha256());
+		buffer.putLong(start.transferId()).putLong(start.size()).putLong(start.modified());
 		putString(buffer, name);
 		buffer.putShort((short) start.metadata().size());
 		start.metadata().forEach((key, value) -> {
@@ -87,7 +101,7 @@ final class FileMessages {
 		if (size < 0) {
 			throw new FileProtocolException("negative file size " + size);
 		}
-		byte[] hash = buffer.bytes(HASH_BYTES);
+		long modified = buffer.i64();
 		String name = getString(buffer, MAX_WIRE_NAME_BYTES);
 		int entries = buffer.u16();
 		if (entries > MAX_METADATA_ENTRIES) {
@@ -98,7 +112,7 @@ final class FileMessages {
 			metadata.put(getString(buffer, MAX_METADATA_STRING_BYTES), getString(buffer, MAX_METADATA_STRING_BYTES));
 		}
 		buffer.end();
-		return new Start(transferId, size, hash, name, Map.copyOf(metadata));
+		return new Start(transferId, size, modified, name, Map.copyOf(metadata));
 	}
 
 	/**
@@ -146,7 +160,18 @@ final class FileMessages {
 		return result;
 	}
 
-	/** FILE_END and FILE_CANCEL carry the transfer id only. */
+	static byte[] end(End end) {
+		return ByteBuffer.allocate(8 + HASH_BYTES).putLong(end.transferId()).put(end.sha256()).array();
+	}
+
+	static End readEnd(byte[] payload) {
+		PayloadReader buffer = reader(payload);
+		End end = new End(buffer.i64(), buffer.bytes(HASH_BYTES));
+		buffer.end();
+		return end;
+	}
+
+	/** FILE_CANCEL carries the transfer id only. */
 	static byte[] id(long transferId) {
 		return ByteBuffer.allocate(8).putLong(transferId).array();
 	}

@@ -89,28 +89,28 @@ final class FileReceiver {
 	}
 
 	/**
-	 * Answers an offer that passed the first checks (file pool): stored if the very file is in place already (its
-	 * answer may have been lost with a link), a resume if a transfer of the same file from a node of the same name
-	 * waits for its restarted sender, else a new transfer that may go on from a partial file left on disk.
+	 * Answers an offer that passed the first checks (file pool): a check of the file in place when one of that name
+	 * and size is there already (its answer may have been lost with a link), a resume if a transfer of the same
+	 * file from a node of the same name waits for its restarted sender, else a new transfer that may go on from a
+	 * partial file left on disk.
 	 */
 	private void decide(Edge from, FileMessages.Start start, String topic) {
 		Path target = FileNames.resolve(this.settings.directory(), start.name());
-		try {
-			if (Files.exists(target)) {
-				if (Digests.matches(target, start.size(), start.sha256())) {
-					this.files.stats().countReceived(FileOutcome.STORED);
-					answer(from, start.transferId(), FileOutcome.STORED, "");
-					return;
-				}
-				if (!this.settings.overwrite()) {
+		byte[] inPlace = null;
+		if (Files.exists(target) && !this.settings.overwrite()) {
+			try {
+				if (Files.size(target) != start.size()) {
 					refuse(from, start.transferId(), "a file of that name exists (chaski.files.overwrite is off)");
 					return;
 				}
+				// it may be this very file: the end's hash will say (no chunk is sent for it)
+				inPlace = Digests.of(target);
 			}
-		}
-		catch (IOException ex) {
-			refuse(from, start.transferId(), "cannot read the existing file (" + ex.getClass().getSimpleName() + ")");
-			return;
+			catch (IOException ex) {
+				refuse(from, start.transferId(),
+						"cannot read the existing file (" + ex.getClass().getSimpleName() + ")");
+				return;
+			}
 		}
 		PartialFile partial = PartialFile.of(this.settings.directory(), from.name(), start);
 		IncomingTransfer transfer;
@@ -137,8 +137,14 @@ final class FileReceiver {
 					!this.settings.resumeWindow().isZero(), new SerialWork(this.pool));
 			this.transfers.put(transfer.key(), transfer);
 		}
+		byte[] held = inPlace;
 		submit(transfer, () -> {
-			transfer.open(this.settings.resumeWindow());
+			if (held != null) {
+				transfer.holdInPlace(held);
+			}
+			else {
+				transfer.open(this.settings.resumeWindow());
+			}
 			credit(transfer, transfer.grant(this.settings.window()));
 		});
 	}
@@ -164,15 +170,19 @@ final class FileReceiver {
 	}
 
 	void onEnd(Edge from, Envelope envelope) {
-		IncomingTransfer transfer = this.transfers.get(new TransferKey(from.nodeId(),
-				FileMessages.readId(envelope.payload())));
+		FileMessages.End end = FileMessages.readEnd(envelope.payload());
+		IncomingTransfer transfer = this.transfers.get(new TransferKey(from.nodeId(), end.transferId()));
 		if (transfer == null) {
 			return;
 		}
 		submit(transfer, () -> {
+			if (transfer.inPlace()) {
+				answerInPlace(transfer, end.sha256());
+				return;
+			}
 			String failure;
 			try {
-				failure = transfer.finish();
+				failure = transfer.finish(end.sha256());
 			}
 			catch (FileAlreadyExistsException ex) {
 				failure = "a file of that name appeared meanwhile (chaski.files.overwrite is off)";
@@ -186,6 +196,21 @@ final class FileReceiver {
 			this.files.stats().countReceived(FileOutcome.STORED);
 			this.files.received(transfer.received());
 		});
+	}
+
+	/** The end of an offer of a file in place: stored if it is the very file, else refused, the name is taken. */
+	private void answerInPlace(IncomingTransfer transfer, byte[] sha256) {
+		if (this.transfers.remove(transfer.key()) == null) {
+			return;
+		}
+		if (transfer.sameAsInPlace(sha256)) {
+			this.files.stats().countReceived(FileOutcome.STORED);
+			answer(transfer.from(), transfer.start().transferId(), FileOutcome.STORED, "");
+		}
+		else {
+			refuse(transfer.from(), transfer.start().transferId(),
+					"a file of that name and size with other content exists (chaski.files.overwrite is off)");
+		}
 	}
 
 	void onCancel(Edge from, Envelope envelope) {

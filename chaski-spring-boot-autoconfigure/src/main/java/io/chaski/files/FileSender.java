@@ -24,8 +24,8 @@ import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 
 /**
- * The sending side: hashes the file, offers it to every peer in the topic, and sends each peer chunks as far as its
- * credit allows, then the end. Each peer's answer completes its part of the result; a peer that stays silent for
+ * The sending side: offers a file to every peer in the topic, and sends each peer chunks as far as its credit
+ * allows, hashing them on the way, then the end with the hash. Each peer's answer completes its part of the result; a peer that stays silent for
  * the timeout, or whose link is lost, fails its part.
  */
 final class FileSender {
@@ -78,8 +78,8 @@ final class FileSender {
 	}
 
 	/**
-	 * Hashes the file and offers it to every peer in the topic and to every subscriber the directory knows behind
-	 * other nodes (file pool).
+	 * Offers the file to every peer in the topic and to every subscriber the directory knows behind other nodes
+	 * (file pool).
 	 */
 	private void offerAll(long transferId, String topic, Path path, String name, Map<String, String> metadata,
 			CompletableFuture<FileTransferResult> result) {
@@ -88,11 +88,11 @@ final class FileSender {
 		}
 		FileChannel channel = null;
 		long size;
-		byte[] hash;
+		long modified;
 		try {
 			channel = FileChannel.open(path, StandardOpenOption.READ);
 			size = channel.size();
-			hash = Digests.of(channel, size);
+			modified = Files.getLastModifiedTime(path).toMillis();
 		}
 		catch (IOException ex) {
 			if (channel != null) {
@@ -102,8 +102,9 @@ final class FileSender {
 			return;
 		}
 		FileChannel opened = channel;
+		RunningHash hash = new RunningHash(opened, size);
 		OutgoingTransfer.Offer offer = new OutgoingTransfer.Offer(transferId, topic, name, size,
-				FileMessages.start(new FileMessages.Start(transferId, size, hash, name, metadata)), opened);
+				FileMessages.start(new FileMessages.Start(transferId, size, modified, name, metadata)), opened, hash);
 		Map<UUID, CompletableFuture<FileDelivery>> deliveries = new LinkedHashMap<>();
 		for (Edge edge : this.files.edgesFor(topic)) {
 			deliveries.put(edge.nodeId(), offer(offer, edge));
@@ -122,13 +123,31 @@ final class FileSender {
 			cancel(transferId); // cancelled while the offers went out
 		}
 		CompletableFuture.allOf(deliveries.values().toArray(CompletableFuture[]::new)).whenComplete((done, ex) -> {
-			closeQuietly(opened);
 			remote.forEach(subscriber -> this.files.unlink(subscriber.id()));
 			Map<UUID, FileDelivery> outcomes = new LinkedHashMap<>();
 			deliveries.forEach((peer, delivery) -> outcomes.put(peer, delivery.join()));
-			result.complete(new FileTransferResult(transferId, name, size, HexFormat.of().formatHex(hash),
-					Map.copyOf(outcomes)));
+			// the hash may still need a read of the file (no receiver took all of it): not on an I/O thread
+			Runnable complete = () -> {
+				result.complete(new FileTransferResult(transferId, name, size, hex(hash), Map.copyOf(outcomes)));
+				closeQuietly(opened);
+			};
+			try {
+				this.pool.execute(complete);
+			}
+			catch (RejectedExecutionException rejected) {
+				complete.run();
+			}
 		});
+	}
+
+	/** @return the file's SHA-256 in hex, or an empty string if the file could not be read to its end */
+	private static String hex(RunningHash hash) {
+		try {
+			return HexFormat.of().formatHex(hash.complete());
+		}
+		catch (IOException ex) {
+			return "";
+		}
 	}
 
 	/** Offers the file to one peer and starts its part of the transfer. */
@@ -193,9 +212,9 @@ final class FileSender {
 				}
 
 				@Override
-				public boolean end() {
+				public boolean end(byte[] sha256) {
 					return FileSender.this.files.send(edge, EnvelopeKind.FILE_END, "",
-							FileMessages.id(transfer.transferId()));
+							FileMessages.end(new FileMessages.End(transfer.transferId(), sha256)));
 				}
 
 			});

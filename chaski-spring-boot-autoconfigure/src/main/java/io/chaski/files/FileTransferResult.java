@@ -9,7 +9,7 @@ import java.util.UUID;
  * @param transferId the id of the transfer (the same for every receiver)
  * @param name the file's name
  * @param size its size in bytes
- * @param sha256 its SHA-256, lower-case hex
+ * @param sha256 its SHA-256, lower-case hex (empty if the file could not be read to its end)
  * @param deliveries one entry per node the file was offered to; empty when no peer takes the topic
  */
 public record FileTransferResult(long transferId, String name, long size, String sha256,

@@ -64,6 +64,15 @@ final class IncomingTransfer {
 	/** Offset last recorded in the sidecar, -1 before the first (the serial work only). */
 	private long saved = -1;
 
+	/**
+	 * The SHA-256 of the file of that name already in place when the offer names one, so the end only says
+	 * whether it is the same file; {@code null} for a transfer that writes a file.
+	 */
+	private byte[] inPlace;
+
+	/** The SHA-256 the end carried and the data matched, once stored. */
+	private byte[] sha256;
+
 	private volatile long lastProgressNanos = System.nanoTime();
 
 	IncomingTransfer(FileMessages.Start start, Edge from, String topic, Path target, boolean overwrite,
@@ -120,7 +129,7 @@ final class IncomingTransfer {
 	 */
 	void takeOver(Edge edge, long transferId) {
 		FileMessages.Start old = this.start;
-		this.start = new FileMessages.Start(transferId, old.size(), old.sha256(), old.name(), old.metadata());
+		this.start = new FileMessages.Start(transferId, old.size(), old.modified(), old.name(), old.metadata());
 		reattach(edge);
 	}
 
@@ -143,10 +152,34 @@ final class IncomingTransfer {
 	void open(Duration resumeWindow) throws IOException {
 		long offset = this.resumable ? this.partial.resumable(resumeWindow) : 0;
 		this.channel = FileChannel.open(this.partial.create(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-		Digests.update(this.digest, this.channel, offset);
+		Digests.update(this.digest, this.channel, 0, offset);
 		this.channel.truncate(offset);
 		this.written = offset;
 		this.received = offset;
+	}
+
+	/**
+	 * Makes this transfer a check of the file of that name already in place (on the file pool): the first credit
+	 * says every byte is held, so the sender sends no chunk, only the end with its hash.
+	 * @param sha256 the hash of the file in place
+	 */
+	void holdInPlace(byte[] sha256) {
+		this.inPlace = sha256.clone();
+		this.written = this.start.size();
+		this.received = this.written;
+	}
+
+	/** @return whether this transfer checks a file in place rather than writing one */
+	boolean inPlace() {
+		return this.inPlace != null;
+	}
+
+	/**
+	 * @param sha256 the hash the end carried
+	 * @return whether the file in place is the one the sender offered
+	 */
+	boolean sameAsInPlace(byte[] sha256) {
+		return MessageDigest.isEqual(this.inPlace, sha256);
 	}
 
 	/**
@@ -199,7 +232,7 @@ final class IncomingTransfer {
 		long written = this.written;
 		// the sidecar is rewritten every half window, not at each (quarter-window) credit: any recorded offset up
 		// to what is written is a valid resume point, and a write and rename per MiB costs the disk thread
-		if (this.resumable && (this.saved < 0 || written - this.saved >= window / 2)) {
+		if (this.resumable && this.inPlace == null && (this.saved < 0 || written - this.saved >= window / 2)) {
 			this.partial.save(written);
 			this.saved = written;
 		}
@@ -209,15 +242,17 @@ final class IncomingTransfer {
 
 	/**
 	 * Checks size and hash and moves the file into place (on the file pool).
+	 * @param sha256 the hash the end carried: the sender's, of every byte it sent
 	 * @return why it failed, or {@code null} when stored
 	 */
-	String finish() throws IOException {
+	String finish(byte[] sha256) throws IOException {
 		if (this.written != this.start.size()) {
 			return "size mismatch: received " + this.written + " of " + this.start.size() + " bytes";
 		}
-		if (!MessageDigest.isEqual(this.digest.digest(), this.start.sha256())) {
-			return "SHA-256 mismatch: the file was corrupted on the way";
+		if (!MessageDigest.isEqual(this.digest.digest(), sha256)) {
+			return "SHA-256 mismatch: the file was corrupted on the way, or changed at the sender";
 		}
+		this.sha256 = sha256.clone();
 		this.channel.force(true);
 		this.channel.close();
 		if (this.overwrite) {
@@ -286,9 +321,10 @@ final class IncomingTransfer {
 		}
 	}
 
+	/** @return the file as stored, after {@link #finish} */
 	ReceivedFile received() {
 		return new ReceivedFile(this.target, this.start.name(), this.start.size(),
-				HexFormat.of().formatHex(this.start.sha256()), this.start.metadata(), this.from.nodeId(), this.topic);
+				HexFormat.of().formatHex(this.sha256), this.start.metadata(), this.from.nodeId(), this.topic);
 	}
 
 	/** @return the key of this transfer: sender and id */

@@ -62,8 +62,10 @@ final class OutgoingTransfer {
 	 * @param size its size
 	 * @param start the FILE_START payload, sent again on a resume
 	 * @param channel the file, read at each chunk's offset by every receiver's transfer
+	 * @param hash the file's SHA-256, computed from the chunks as they are read, for the end
 	 */
-	record Offer(long transferId, String topic, String name, long size, byte[] start, FileChannel channel) {
+	record Offer(long transferId, String topic, String name, long size, byte[] start, FileChannel channel,
+			RunningHash hash) {
 	}
 
 	long size() {
@@ -150,7 +152,8 @@ final class OutgoingTransfer {
 	}
 
 	/**
-	 * Sends what the credit allows, then the end once every byte is out (file pool).
+	 * Sends what the credit allows, hashing what it reads, then the end with the hash once every byte is out (file
+	 * pool).
 	 * @param chunkSize data bytes per chunk
 	 * @param out sends an envelope to the peer, {@code false} if its queue refused
 	 * @return why sending failed, or {@code null}
@@ -175,6 +178,7 @@ final class OutgoingTransfer {
 				}
 				position += read;
 			}
+			this.offer.hash().read(this.sent, payload, FileMessages.CHUNK_HEADER_BYTES, length);
 			if (!out.chunk(payload, length)) {
 				return "the outbound queue to the peer stayed full";
 			}
@@ -182,7 +186,7 @@ final class OutgoingTransfer {
 		}
 		if (this.sent == size() && !this.endSent) {
 			this.endSent = true;
-			if (!out.end()) {
+			if (!out.end(this.offer.hash().complete())) {
 				return "the outbound queue to the peer stayed full";
 			}
 		}
@@ -192,9 +196,18 @@ final class OutgoingTransfer {
 	/** Where the pump sends. */
 	interface ChunkSink {
 
+		/**
+		 * @param payload a FILE_CHUNK payload
+		 * @param dataLength the file bytes it carries
+		 * @return whether it was queued
+		 */
 		boolean chunk(byte[] payload, int dataLength);
 
-		boolean end();
+		/**
+		 * @param sha256 the SHA-256 of the whole file
+		 * @return whether the end was queued
+		 */
+		boolean end(byte[] sha256);
 
 	}
 

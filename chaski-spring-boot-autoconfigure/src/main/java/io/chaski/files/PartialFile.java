@@ -20,7 +20,8 @@ import io.chaski.wire.PayloadReader;
 
 /**
  * What survives of an incoming transfer on disk, so that it can resume after a restart of either node: the
- * partial file and a small sidecar naming what it is part of (origin node name, file name, size, SHA-256) and how
+ * partial file and a small sidecar naming what it is part of (origin node name, file name, size, last-modified time
+ * at the sender) and how
  * many bytes of it were written. Both have hidden names derived from that key ({@code .chaski-KEY.part},
  * {@code .chaski-KEY.resume}), which a received file can never have (names with a leading dot are refused), so a
  * new process finds them from the offer alone. A sidecar is hostile input too: it is read only if small, must
@@ -39,7 +40,8 @@ final class PartialFile {
 
 	private static final int MAGIC = 0x43485052; // "CHPR"
 
-	private static final int VERSION = 1;
+	/** 2: the file is named by its last-modified time, not its hash (which only the end carries now). */
+	private static final int VERSION = 2;
 
 	private final String key;
 
@@ -53,14 +55,14 @@ final class PartialFile {
 
 	private final long size;
 
-	private final byte[] sha256;
+	private final long modified;
 
-	private PartialFile(Path directory, String origin, String name, long size, byte[] sha256) {
+	private PartialFile(Path directory, String origin, String name, long size, long modified) {
 		this.origin = origin;
 		this.name = name;
 		this.size = size;
-		this.sha256 = sha256.clone();
-		this.key = key(origin, name, size, sha256);
+		this.modified = modified;
+		this.key = key(origin, name, size, modified);
 		this.part = directory.resolve(PREFIX + this.key + PART);
 		this.sidecar = directory.resolve(PREFIX + this.key + SIDECAR);
 	}
@@ -72,7 +74,7 @@ final class PartialFile {
 	 * @return where that transfer's partial state lives
 	 */
 	static PartialFile of(Path directory, String origin, FileMessages.Start start) {
-		return new PartialFile(directory, origin, start.name(), start.size(), start.sha256());
+		return new PartialFile(directory, origin, start.name(), start.size(), start.modified());
 	}
 
 	/** @return what the file names are derived from: the same for the same file from the same node */
@@ -179,11 +181,11 @@ final class PartialFile {
 	private byte[] encode(long offset) {
 		byte[] originBytes = this.origin.getBytes(StandardCharsets.UTF_8);
 		byte[] nameBytes = this.name.getBytes(StandardCharsets.UTF_8);
-		return ByteBuffer.allocate(4 + 1 + 2 + originBytes.length + 2 + nameBytes.length + 8 + 32 + 8)
+		return ByteBuffer.allocate(4 + 1 + 2 + originBytes.length + 2 + nameBytes.length + 8 + 8 + 8)
 			.putInt(MAGIC).put((byte) VERSION)
 			.putShort((short) originBytes.length).put(originBytes)
 			.putShort((short) nameBytes.length).put(nameBytes)
-			.putLong(this.size).put(this.sha256).putLong(offset)
+			.putLong(this.size).putLong(this.modified).putLong(offset)
 			.array();
 	}
 
@@ -196,23 +198,22 @@ final class PartialFile {
 		String savedOrigin = in.utf8(in.u16(), MAX_SIDECAR_BYTES);
 		String savedName = in.utf8(in.u16(), MAX_SIDECAR_BYTES);
 		long savedSize = in.i64();
-		byte[] savedHash = in.bytes(FileMessages.HASH_BYTES);
+		long savedModified = in.i64();
 		long offset = in.i64();
 		in.end();
 		boolean same = savedOrigin.equals(this.origin) && savedName.equals(this.name) && savedSize == this.size
-				&& MessageDigest.isEqual(savedHash, this.sha256);
+				&& savedModified == this.modified;
 		return same ? offset : -1;
 	}
 
 	/** A short hash of the key: fixed-length, file-system-safe, and the same in every process. */
-	private static String key(String origin, String name, long size, byte[] sha256) {
+	private static String key(String origin, String name, long size, long modified) {
 		MessageDigest digest = Digests.sha256();
 		digest.update(origin.getBytes(StandardCharsets.UTF_8));
 		digest.update((byte) 0);
 		digest.update(name.getBytes(StandardCharsets.UTF_8));
 		digest.update((byte) 0);
-		digest.update(ByteBuffer.allocate(8).putLong(size).array());
-		digest.update(sha256);
+		digest.update(ByteBuffer.allocate(16).putLong(size).putLong(modified).array());
 		return HexFormat.of().formatHex(digest.digest(), 0, 16);
 	}
 

@@ -74,18 +74,24 @@ public enum EnvelopeKind {
 	STORAGE_REPL_WANT(74),
 	/** Storage: the claimer has the value a {@link #STORAGE_CLAIM_DONE} carried; only now does the holder delete it. */
 	STORAGE_CLAIM_ACK(75),
-	/** Offers a file to a peer: transfer id, name, size, SHA-256 and metadata (docs/files.md). */
-	FILE_START(80),
 	/** A piece of a file at an offset, sent only within the credit the receiver granted. */
 	FILE_CHUNK(81),
-	/** The sender sent every byte of a file; the receiver checks size and hash and answers with a result. */
-	FILE_END(82),
 	/** The receiver accepts (more of) a file: the offset it holds and the offset the sender may send up to. */
 	FILE_CREDIT(83),
 	/** The receiver's last word on a file: stored, refused or failed, with the reason. */
 	FILE_RESULT(84),
 	/** The sender gives a transfer up; the receiver deletes what it holds of it. */
-	FILE_CANCEL(85);
+	FILE_CANCEL(85),
+	/**
+	 * Offers a file to a peer: transfer id, size, last-modified time, name and metadata (docs/files.md). Code 86
+	 * since document revision 6: code 80 was an offer that carried the hash, and is never reused.
+	 */
+	FILE_START(86),
+	/**
+	 * The sender sent every byte of a file, and this is their SHA-256; the receiver checks size and hash and answers
+	 * with a result. Code 87 since document revision 6 (code 82 was an end without the hash, never reused).
+	 */
+	FILE_END(87);
 
 	private static final EnvelopeKind[] BY_CODE = new EnvelopeKind[256];
 

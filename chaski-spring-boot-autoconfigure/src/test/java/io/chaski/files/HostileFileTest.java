@@ -74,7 +74,7 @@ class HostileFileTest {
 				"trailing.", "line\nbreak");
 		long id = 1;
 		for (String name : names) {
-			send(EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(id, 3, new byte[32], name, Map.of())));
+			send(EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(id, 3, 0, name, Map.of())));
 			FileMessages.Result result = FileMessages.readResult(this.peer.next(EnvelopeKind.FILE_RESULT, WAIT).payload());
 			assertThat(result.transferId()).isEqualTo(id);
 			assertThat(result.outcome()).as("name '%s'", name).isEqualTo(FileOutcome.REFUSED);
@@ -90,13 +90,13 @@ class HostileFileTest {
 		byte[] data = new byte[100_000];
 		new Random(7).nextBytes(data);
 		byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
-		send(EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(9, data.length, hash, "x.bin", Map.of())));
+		send(EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(9, data.length, 0, "x.bin", Map.of())));
 		FileMessages.Credit credit = FileMessages.readCredit(this.peer.next(EnvelopeKind.FILE_CREDIT, WAIT).payload());
 		assertThat(credit.limit()).isGreaterThanOrEqualTo(data.length);
 		data[50_000] ^= 1; // one bit flipped in flight
 		sendChunk(9, 0, data, 0, 60_000);
 		sendChunk(9, 60_000, data, 60_000, data.length - 60_000);
-		send(EnvelopeKind.FILE_END, FileMessages.id(9));
+		send(EnvelopeKind.FILE_END, FileMessages.end(new FileMessages.End(9, hash)));
 
 		FileMessages.Result result = FileMessages.readResult(this.peer.next(EnvelopeKind.FILE_RESULT, WAIT).payload());
 		assertThat(result.outcome()).isEqualTo(FileOutcome.FAILED);
@@ -109,7 +109,7 @@ class HostileFileTest {
 	void chunksBeyondTheCreditFailTheTransfer() throws Exception {
 		start();
 		send(EnvelopeKind.FILE_START,
-				FileMessages.start(new FileMessages.Start(5, 1L << 30, new byte[32], "big.bin", Map.of())));
+				FileMessages.start(new FileMessages.Start(5, 1L << 30, 0, "big.bin", Map.of())));
 		FileMessages.Credit credit = FileMessages.readCredit(this.peer.next(EnvelopeKind.FILE_CREDIT, WAIT).payload());
 		// one chunk one byte past the whole credit: nothing was written yet, so no further credit can race it
 		byte[] block = new byte[Math.toIntExact(credit.limit()) + 1];
@@ -127,7 +127,8 @@ class HostileFileTest {
 		start();
 		send(EnvelopeKind.FILE_START, new byte[] { 1, 2, 3 });
 		send(EnvelopeKind.FILE_CHUNK, new byte[] { 1 });
-		send(EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(1, -5, new byte[32], "a", Map.of())));
+		send(EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(1, -5, 0, "a", Map.of())));
+		send(EnvelopeKind.FILE_END, new byte[8 + FileMessages.HASH_BYTES - 1]); // a hash one byte short
 		assertThat(this.peer.roundTrip(WAIT)).isTrue();
 		assertThat(this.inbox).doesNotExist();
 	}

@@ -27,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The link drops after the receiver stored a file but before its answer arrived: the sender's offer on
- * reconnection is answered stored (the very file is in place), not refused because the name is taken. A raw peer
- * plays the sender, so the link is cut exactly there: after the end, before reading the answer.
+ * reconnection is answered stored (the very file is in place), not refused because the name is taken. The offer has
+ * no hash, so the receiver's first credit says it holds every byte, and the end's hash decides, with no chunk sent
+ * again. A raw peer plays the sender, so the link is cut exactly there: after the end, before reading the answer.
  */
 class LostAnswerTest {
 
@@ -58,8 +59,8 @@ class LostAnswerTest {
 				FileTransferTest.settings(true, inbox));
 		byte[] data = new byte[300_000];
 		new Random(11).nextBytes(data);
-		FileMessages.Start start = new FileMessages.Start(42, data.length,
-				MessageDigest.getInstance("SHA-256").digest(data), "report.bin", Map.of());
+		byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
+		FileMessages.Start start = new FileMessages.Start(42, data.length, 7, "report.bin", Map.of());
 
 		try (RawPeer sender = RawPeer.connect(node)) {
 			sender.handshake("sender", List.of());
@@ -70,32 +71,41 @@ class LostAnswerTest {
 			byte[] chunk = FileMessages.chunk(42, 0, data.length);
 			System.arraycopy(data, 0, chunk, FileMessages.CHUNK_HEADER_BYTES, data.length);
 			send(sender, EnvelopeKind.FILE_CHUNK, chunk);
-			send(sender, EnvelopeKind.FILE_END, FileMessages.id(42));
+			send(sender, EnvelopeKind.FILE_END, FileMessages.end(new FileMessages.End(42, hash)));
 		} // cut before the answer is read
 		await().atMost(WAIT).until(() -> Files.exists(inbox.resolve("report.bin")));
 
 		try (RawPeer again = RawPeer.connect(node)) {
 			again.handshake("sender", List.of());
 			send(again, EnvelopeKind.FILE_START, FileMessages.start(start));
-			Envelope answer = again.next(WAIT);
-			assertThat(answer.kind()).as("an answer, not a credit to send it all again")
-				.isEqualTo(EnvelopeKind.FILE_RESULT);
-			FileMessages.Result result = FileMessages.readResult(answer.payload());
-			assertThat(result.transferId()).isEqualTo(42);
-			assertThat(result.outcome()).isEqualTo(FileOutcome.STORED);
+			FileMessages.Credit held = FileMessages.readCredit(again.next(EnvelopeKind.FILE_CREDIT, WAIT).payload());
+			assertThat(held.acknowledged()).as("every byte is held: none is to be sent again").isEqualTo(data.length);
+			send(again, EnvelopeKind.FILE_END, FileMessages.end(new FileMessages.End(42, hash)));
+			assertThat(nextResult(again)).isEqualTo(new FileMessages.Result(42, FileOutcome.STORED, ""));
 
-			// the same name with other content is still refused: the file in place is not someone else's
+			// the same name and size with other content is refused: the file in place is not someone else's
 			byte[] other = data.clone();
 			other[0] ^= 1;
-			send(again, EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(43, other.length,
-					MessageDigest.getInstance("SHA-256").digest(other), "report.bin", Map.of())));
-			FileMessages.Result refused = FileMessages.readResult(
-					again.next(EnvelopeKind.FILE_RESULT, WAIT).payload());
+			send(again, EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(43, other.length, 7,
+					"report.bin", Map.of())));
+			again.next(EnvelopeKind.FILE_CREDIT, WAIT);
+			send(again, EnvelopeKind.FILE_END, FileMessages.end(
+					new FileMessages.End(43, MessageDigest.getInstance("SHA-256").digest(other))));
+			FileMessages.Result refused = nextResult(again);
 			assertThat(refused.transferId()).isEqualTo(43);
 			assertThat(refused.outcome()).isEqualTo(FileOutcome.REFUSED);
+
+			// another size is refused at once
+			send(again, EnvelopeKind.FILE_START, FileMessages.start(new FileMessages.Start(44, data.length + 1, 7,
+					"report.bin", Map.of())));
+			assertThat(nextResult(again).outcome()).isEqualTo(FileOutcome.REFUSED);
 		}
 		assertThat(Files.readAllBytes(inbox.resolve("report.bin"))).isEqualTo(data);
 		assertThat(FileTransferTest.listNames(inbox)).containsExactly("report.bin");
+	}
+
+	private static FileMessages.Result nextResult(RawPeer peer) {
+		return FileMessages.readResult(peer.next(EnvelopeKind.FILE_RESULT, WAIT).payload());
 	}
 
 	private static void send(RawPeer peer, EnvelopeKind kind, byte[] payload) {

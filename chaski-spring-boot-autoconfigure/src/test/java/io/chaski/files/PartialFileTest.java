@@ -25,7 +25,7 @@ class PartialFileTest {
 	@TempDir
 	Path dir;
 
-	final FileMessages.Start offer = new FileMessages.Start(1, 1000, hash(1), "a.bin", Map.of());
+	final FileMessages.Start offer = new FileMessages.Start(1, 1000, 1, "a.bin", Map.of());
 
 	@Test
 	void aSavedOffsetIsFoundByTheSameOfferFromTheSameNodeName() throws Exception {
@@ -33,11 +33,11 @@ class PartialFileTest {
 		Files.write(partial.create(), new byte[600]);
 		partial.save(512);
 		assertThat(PartialFile.of(this.dir, "sender", this.offer).resumable(WINDOW)).isEqualTo(512);
-		// another node name, file name, size or hash is another transfer
+		// another node name, file name, size or last-modified time is another transfer
 		assertThat(PartialFile.of(this.dir, "other", this.offer).resumable(WINDOW)).isZero();
-		assertThat(PartialFile.of(this.dir, "sender", new FileMessages.Start(1, 1000, hash(2), "a.bin", Map.of()))
+		assertThat(PartialFile.of(this.dir, "sender", new FileMessages.Start(1, 1000, 2, "a.bin", Map.of()))
 			.resumable(WINDOW)).isZero();
-		assertThat(PartialFile.of(this.dir, "sender", new FileMessages.Start(1, 999, hash(1), "a.bin", Map.of()))
+		assertThat(PartialFile.of(this.dir, "sender", new FileMessages.Start(1, 999, 1, "a.bin", Map.of()))
 			.resumable(WINDOW)).isZero();
 	}
 
@@ -71,10 +71,10 @@ class PartialFileTest {
 		PartialFile old = PartialFile.of(this.dir, "sender", this.offer);
 		Files.write(old.create(), new byte[10]);
 		old.save(10);
-		PartialFile active = PartialFile.of(this.dir, "sender", new FileMessages.Start(2, 5, hash(3), "b", Map.of()));
+		PartialFile active = PartialFile.of(this.dir, "sender", new FileMessages.Start(2, 5, 3, "b", Map.of()));
 		Files.write(active.create(), new byte[5]);
 		active.save(5);
-		PartialFile fresh = PartialFile.of(this.dir, "sender", new FileMessages.Start(3, 5, hash(4), "c", Map.of()));
+		PartialFile fresh = PartialFile.of(this.dir, "sender", new FileMessages.Start(3, 5, 4, "c", Map.of()));
 		Files.write(fresh.create(), new byte[5]);
 		fresh.save(5);
 		Path received = Files.writeString(this.dir.resolve("received.txt"), "kept");
@@ -96,12 +96,6 @@ class PartialFileTest {
 	private static Path sidecarOf(Path part) {
 		String name = part.getFileName().toString();
 		return part.resolveSibling(name.substring(0, name.length() - PartialFile.PART.length()) + PartialFile.SIDECAR);
-	}
-
-	private static byte[] hash(int seed) {
-		byte[] hash = new byte[FileMessages.HASH_BYTES];
-		hash[0] = (byte) seed;
-		return hash;
 	}
 
 }

@@ -62,7 +62,7 @@ class ReceiverCreditTest {
 		this.receiver = new ChaskiStreamer(node, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(), settings);
 		this.peer = RawPeer.connect(node);
 		this.peer.handshake("raw", List.of("files"));
-		FileMessages.Start start = new FileMessages.Start(3, 16L * CHUNK, new byte[32], "flow.bin", Map.of());
+		FileMessages.Start start = new FileMessages.Start(3, 16L * CHUNK, 0, "flow.bin", Map.of());
 		PartialFile partial = PartialFile.of(settings.directory(), "raw", start);
 		send(EnvelopeKind.FILE_START, FileMessages.start(start));
 		assertThat(nextCredit()).isEqualTo(new FileMessages.Credit(3, 0, window));

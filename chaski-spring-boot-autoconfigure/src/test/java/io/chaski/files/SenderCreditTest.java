@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,7 +31,8 @@ import io.chaski.wire.EnvelopeKind;
 /**
  * The sender's half of flow control, against a raw receiver that grants credit by hand: the sender sends exactly
  * up to the credit and then nothing until more is granted, so a receiver that stops granting (a slow disk) stops
- * the sender instead of filling queues.
+ * the sender instead of filling queues. The offer goes out before the file is hashed, and the end carries the hash
+ * of every byte, also of those a resume skipped.
  */
 class SenderCreditTest {
 
@@ -59,23 +62,13 @@ class SenderCreditTest {
 
 	@Test
 	void theSenderStopsAtTheCreditAndGoesOnWhenMoreIsGranted() throws Exception {
-		// the raw peer answers no pings: keep-alive would close it on a busy machine before the test ends
-		ChaskiNode node = this.nodes.start(this.nodes.builder("sender").keepAliveInterval(Duration.ZERO));
-		FileSettings settings = new FileSettings(false, this.tmp.resolve("inbox"), 1L << 30, false, 16 * 1024,
-				64 * 1024, Duration.ofSeconds(30), 4, 2, FileSettings.DEFAULTS.resumeWindow());
-		this.sender = new ChaskiStreamer(node, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(), settings);
-		this.peer = RawPeer.connect(node);
-		this.peer.handshake("raw", List.of("files"));
-		await().atMost(WAIT).until(() -> node.peer(this.peer.id())
-			.filter(info -> info.subscriptions().contains("files"))
-			.isPresent());
-		byte[] data = new byte[SIZE];
-		new Random(11).nextBytes(data);
-		Path file = Files.write(this.tmp.resolve("credited.bin"), data);
+		byte[] data = senderAndFile();
+		Path file = this.tmp.resolve("credited.bin");
 
 		CompletableFuture<FileTransferResult> push = this.sender.pushFile("files", file);
 		FileMessages.Start start = FileMessages.readStart(this.peer.next(EnvelopeKind.FILE_START, WAIT).payload());
 		assertThat(start.size()).isEqualTo(SIZE);
+		assertThat(start.modified()).isEqualTo(Files.getLastModifiedTime(file).toMillis());
 
 		// a credit that is not a whole number of chunks: the last chunk is cut at it
 		int firstCredit = 100_000;
@@ -90,12 +83,61 @@ class SenderCreditTest {
 		send(EnvelopeKind.FILE_CREDIT,
 				FileMessages.credit(new FileMessages.Credit(start.transferId(), firstCredit, SIZE)));
 		assertThat(receiveChunks(start.transferId(), firstCredit, SIZE, data)).isEqualTo(SIZE);
-		assertThat(FileMessages.readId(this.peer.next(EnvelopeKind.FILE_END, WAIT).payload()))
-			.isEqualTo(start.transferId());
+		FileMessages.End end = FileMessages.readEnd(this.peer.next(EnvelopeKind.FILE_END, WAIT).payload());
+		assertThat(end.transferId()).isEqualTo(start.transferId());
+		assertThat(end.sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
 		send(EnvelopeKind.FILE_RESULT,
 				FileMessages.result(new FileMessages.Result(start.transferId(), FileOutcome.STORED, "")));
-		assertThat(push.get(WAIT.toSeconds(), TimeUnit.SECONDS).allStored()).isTrue();
+		FileTransferResult result = push.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(result.allStored()).isTrue();
+		assertThat(result.sha256()).isEqualTo(HexFormat.of().formatHex(end.sha256()));
 		assertThat(this.sender.files().stats().bytesSent()).isEqualTo(SIZE);
+	}
+
+	@Test
+	void aReceiverThatHoldsPartOrAllOfTheFileGetsTheRestAndTheHashOfEveryByte() throws Exception {
+		byte[] data = senderAndFile();
+		Path file = this.tmp.resolve("credited.bin");
+		byte[] whole = MessageDigest.getInstance("SHA-256").digest(data);
+
+		// a receiver that holds the first 300 000 bytes (a resume): those are hashed, not sent
+		CompletableFuture<FileTransferResult> push = this.sender.pushFile("files", file);
+		long id = FileMessages.readStart(this.peer.next(EnvelopeKind.FILE_START, WAIT).payload()).transferId();
+		send(EnvelopeKind.FILE_CREDIT, FileMessages.credit(new FileMessages.Credit(id, 300_000, SIZE)));
+		assertThat(receiveChunks(id, 300_000, SIZE, data)).isEqualTo(SIZE);
+		assertThat(FileMessages.readEnd(this.peer.next(EnvelopeKind.FILE_END, WAIT).payload()).sha256())
+			.isEqualTo(whole);
+		send(EnvelopeKind.FILE_RESULT, FileMessages.result(new FileMessages.Result(id, FileOutcome.STORED, "")));
+		assertThat(push.get(WAIT.toSeconds(), TimeUnit.SECONDS).allStored()).isTrue();
+
+		// a receiver that holds it all (a file in place): no chunk, only the end with the hash
+		push = this.sender.pushFile("files", file);
+		id = FileMessages.readStart(this.peer.next(EnvelopeKind.FILE_START, WAIT).payload()).transferId();
+		send(EnvelopeKind.FILE_CREDIT, FileMessages.credit(new FileMessages.Credit(id, SIZE, SIZE)));
+		assertThat(FileMessages.readEnd(this.peer.next(EnvelopeKind.FILE_END, WAIT).payload()).sha256())
+			.isEqualTo(whole);
+		send(EnvelopeKind.FILE_RESULT, FileMessages.result(new FileMessages.Result(id, FileOutcome.STORED, "")));
+		assertThat(push.get(WAIT.toSeconds(), TimeUnit.SECONDS).sha256()).isEqualTo(HexFormat.of().formatHex(whole));
+		assertThat(this.sender.files().stats().bytesSent()).as("no chunk for the file in place")
+			.isEqualTo(SIZE - 300_000);
+	}
+
+	/** @return the bytes of the file {@code credited.bin}, which a sender node pushes to the raw peer */
+	private byte[] senderAndFile() throws Exception {
+		// the raw peer answers no pings: keep-alive would close it on a busy machine before the test ends
+		ChaskiNode node = this.nodes.start(this.nodes.builder("sender").keepAliveInterval(Duration.ZERO));
+		FileSettings settings = new FileSettings(false, this.tmp.resolve("inbox"), 1L << 30, false, 16 * 1024,
+				64 * 1024, Duration.ofSeconds(30), 4, 2, FileSettings.DEFAULTS.resumeWindow());
+		this.sender = new ChaskiStreamer(node, StreamerSettings.DEFAULTS, new DefaultPayloadCodec(), settings);
+		this.peer = RawPeer.connect(node);
+		this.peer.handshake("raw", List.of("files"));
+		await().atMost(WAIT).until(() -> node.peer(this.peer.id())
+			.filter(info -> info.subscriptions().contains("files"))
+			.isPresent());
+		byte[] data = new byte[SIZE];
+		new Random(11).nextBytes(data);
+		Files.write(this.tmp.resolve("credited.bin"), data);
+		return data;
 	}
 
 	/**
