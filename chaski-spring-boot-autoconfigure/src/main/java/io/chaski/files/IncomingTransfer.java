@@ -309,6 +309,7 @@ final class IncomingTransfer {
 		try {
 			closeChannel();
 			this.partial.save(this.written);
+			this.partial.close();
 		}
 		catch (IOException ex) {
 			// the sidecar may be stale or missing: a resume then starts over, never from a wrong offset

@@ -2,6 +2,7 @@ package io.chaski.files;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,25 @@ class PartialFileTest {
 			.resumable(WINDOW)).isZero();
 		assertThat(PartialFile.of(this.dir, "sender", new FileMessages.Start(1, 999, 1, "a.bin", Map.of()))
 			.resumable(WINDOW)).isZero();
+	}
+
+	@Test
+	void laterSavesRewriteTheOffsetInPlaceAndAnotherProcessReadsTheLatest() throws Exception {
+		PartialFile partial = PartialFile.of(this.dir, "sender", this.offer);
+		Files.write(partial.create(), new byte[900]);
+		partial.save(100);
+		Path sidecar = sidecarOf(partial.part());
+		Object file = Files.readAttributes(sidecar, BasicFileAttributes.class).fileKey();
+		partial.save(200);
+		partial.save(300);
+		assertThat(Files.readAttributes(sidecar, BasicFileAttributes.class).fileKey()).as("the same file, in place")
+			.isEqualTo(file);
+		assertThat(PartialFile.of(this.dir, "sender", this.offer).resumable(WINDOW)).isEqualTo(300);
+		partial.close(); // parked: the next save writes the sidecar whole again
+		partial.save(400);
+		assertThat(PartialFile.of(this.dir, "sender", this.offer).resumable(WINDOW)).isEqualTo(400);
+		partial.deleteSidecar();
+		assertThat(sidecar).doesNotExist();
 	}
 
 	@Test
