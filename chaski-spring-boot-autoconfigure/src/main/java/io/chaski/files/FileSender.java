@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -88,11 +89,11 @@ final class FileSender {
 		}
 		FileChannel channel = null;
 		long size;
-		long modified;
+		FileTime modified;
 		try {
 			channel = FileChannel.open(path, StandardOpenOption.READ);
 			size = channel.size();
-			modified = Files.getLastModifiedTime(path).toMillis();
+			modified = Files.getLastModifiedTime(path);
 		}
 		catch (IOException ex) {
 			if (channel != null) {
@@ -104,7 +105,8 @@ final class FileSender {
 		FileChannel opened = channel;
 		RunningHash hash = new RunningHash(opened, size);
 		OutgoingTransfer.Offer offer = new OutgoingTransfer.Offer(transferId, topic, name, size,
-				FileMessages.start(new FileMessages.Start(transferId, size, modified, name, metadata)), opened, hash);
+				FileMessages.start(new FileMessages.Start(transferId, size, modified.toMillis(), name, metadata)), path,
+				modified, opened, hash);
 		Map<UUID, CompletableFuture<FileDelivery>> deliveries = new LinkedHashMap<>();
 		for (Edge edge : this.files.edgesFor(topic)) {
 			deliveries.put(edge.nodeId(), offer(offer, edge));
@@ -291,7 +293,15 @@ final class FileSender {
 			if (restarted && !this.transfers.remove(key(transfer), transfer)) {
 				continue; // failed meanwhile
 			}
-			transfer.reattach(edge);
+			if (!transfer.reattach(edge)) {
+				if (restarted) {
+					this.transfers.put(key(transfer), transfer); // so that failing it finds it
+				}
+				fail(transfer, "offered " + OutgoingTransfer.MAX_OFFERS_WITHOUT_CREDIT + " times, the link was lost "
+						+ "each time before a credit (a node of an earlier release does not know the file kinds)",
+						false);
+				continue;
+			}
 			if (restarted) {
 				this.transfers.put(key(transfer), transfer);
 			}

@@ -3,6 +3,9 @@ package io.chaski.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,6 +17,13 @@ import io.chaski.node.Edge;
  * file independently; the pump runs on the file pool, one at a time per transfer.
  */
 final class OutgoingTransfer {
+
+	/**
+	 * Offers in a row after link losses with no credit between them before the transfer is given up: a receiver
+	 * that drops the link on every offer (a node of an earlier file-protocol revision closes on the unknown kind)
+	 * would otherwise be offered the file for ever, each link coming back renewing the wait.
+	 */
+	static final int MAX_OFFERS_WITHOUT_CREDIT = 5;
 
 	private final Offer offer;
 
@@ -47,6 +57,9 @@ final class OutgoingTransfer {
 
 	private volatile long lastProgressNanos = System.nanoTime();
 
+	/** Offers since the last credit (the first included). */
+	private volatile int offersWithoutCredit = 1;
+
 	OutgoingTransfer(Offer offer, Edge to, SerialWork work) {
 		this.offer = offer;
 		this.to = to;
@@ -61,11 +74,25 @@ final class OutgoingTransfer {
 	 * @param name the file's name
 	 * @param size its size
 	 * @param start the FILE_START payload, sent again on a resume
+	 * @param path the file
+	 * @param modified its last-modified time when the push began
 	 * @param channel the file, read at each chunk's offset by every receiver's transfer
 	 * @param hash the file's SHA-256, computed from the chunks as they are read, for the end
 	 */
-	record Offer(long transferId, String topic, String name, long size, byte[] start, FileChannel channel,
-			RunningHash hash) {
+	record Offer(long transferId, String topic, String name, long size, byte[] start, Path path, FileTime modified,
+			FileChannel channel, RunningHash hash) {
+
+		/**
+		 * @return why the file is not the one offered any more, or {@code null}: the receiver gets the bytes as they
+		 * were read and hashed, so a file written to during the push could be stored as a mix of old and new
+		 */
+		String changed() throws IOException {
+			if (this.channel.size() != this.size || !Files.getLastModifiedTime(this.path).equals(this.modified)) {
+				return "the file changed while it was sent";
+			}
+			return null;
+		}
+
 	}
 
 	long size() {
@@ -118,12 +145,19 @@ final class OutgoingTransfer {
 	/**
 	 * The receiver is linked again: what follows goes over the new edge, from the offset its next credit names.
 	 * @param edge the new edge
+	 * @return whether to offer again; {@code false} after {@link #MAX_OFFERS_WITHOUT_CREDIT} offers in a row that
+	 * got no credit
 	 */
-	void reattach(Edge edge) {
+	boolean reattach(Edge edge) {
+		if (this.offersWithoutCredit >= MAX_OFFERS_WITHOUT_CREDIT) {
+			return false;
+		}
+		this.offersWithoutCredit++;
 		this.to = edge;
 		this.offered = true;
 		this.detached = false;
 		this.lastProgressNanos = System.nanoTime();
+		return true;
 	}
 
 	/**
@@ -132,6 +166,7 @@ final class OutgoingTransfer {
 	 */
 	boolean credit(FileMessages.Credit credit) {
 		this.lastProgressNanos = System.nanoTime();
+		this.offersWithoutCredit = 0;
 		if (this.offered) {
 			// the first credit after an offer: what the receiver holds is where sending goes on
 			this.offered = false;
@@ -185,6 +220,10 @@ final class OutgoingTransfer {
 			this.sent += length;
 		}
 		if (this.sent == size() && !this.endSent) {
+			String changed = this.offer.changed();
+			if (changed != null) {
+				return changed;
+			}
 			this.endSent = true;
 			if (!out.end(this.offer.hash().complete())) {
 				return "the outbound queue to the peer stayed full";
