@@ -42,13 +42,19 @@ import io.chaski.wire.DefaultPayloadCodec;
  * durable (the receiver forces the copy to the device before the clock stops, as Chaski does before it answers
  * stored). Chaski's time is split at the moment the receiver has written every byte: the rest is the check, the
  * force and the answer. Also the heap used during the transfer and the latency of topic messages published on the
- * same link meanwhile. One unmeasured round of a quarter of the size warms the JIT compiler up first. Run it with
+ * same link meanwhile. Two unmeasured rounds warm the JIT compiler up first. Run it with
  * the command in {@code docs/performance.md}. Arguments: {@code [megabytes, default 1024] [rounds, default 3] [chunk
  * KiB, default 256] [window KiB, default 4096]} (the last two: the file settings of both nodes).
  */
 public final class FileBenchmark {
 
 	private static final int WRITE = 1 << 20;
+
+	/**
+	 * Unmeasured rounds first: with both cores busy the compiler threads lag, and after one round of 256 MiB they
+	 * still used 0.6 to 1.4 ms of CPU per MiB of the measured transfer (docs/performance.md).
+	 */
+	private static final int WARM_UP_ROUNDS = 2;
 
 	private FileBenchmark() {
 	}
@@ -62,12 +68,11 @@ public final class FileBenchmark {
 		FileSettings settings = sized(FileSettings.DEFAULTS, chunk, window);
 		Path dir = Files.createTempDirectory("chaski-file-bench");
 		Path file = dir.resolve("big.bin");
-		Path warmUp = dir.resolve("warm-up.bin");
-		write(warmUp, megabytes << 18);
-		rawTcp(warmUp, dir.resolve("raw-copy.bin"), false);
-		chaski(warmUp, dir.resolve("inbox-warm-up"), settings, false);
-		Files.delete(warmUp);
 		write(file, megabytes << 20);
+		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+			rawTcp(file, dir.resolve("raw-copy.bin"), false);
+			chaski(file, dir.resolve("inbox-warm-up"), settings, false);
+		}
 		System.out.printf(Locale.ROOT, "Chaski file benchmark: %d MiB, %d rounds, chunk %d KiB, window %d KiB, %d cores, %s, max heap %d MiB%n",
 				megabytes, rounds, chunk >> 10, window >> 10, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
 				Runtime.getRuntime().maxMemory() >> 20);
