@@ -41,12 +41,15 @@ final class FileReceiver {
 
 	private final Executor pool;
 
+	private final Executor flusher;
+
 	private final Map<TransferKey, IncomingTransfer> transfers = new ConcurrentHashMap<>();
 
-	FileReceiver(FileTransfers files, FileSettings settings, Executor pool) {
+	FileReceiver(FileTransfers files, FileSettings settings, Executor pool, Executor flusher) {
 		this.files = files;
 		this.settings = settings;
 		this.pool = pool;
+		this.flusher = flusher;
 	}
 
 	void onStart(Edge from, Envelope envelope) {
@@ -163,6 +166,7 @@ final class FileReceiver {
 		this.files.stats().bytesReceived.add(chunk.length());
 		submit(transfer, () -> {
 			transfer.write(chunk);
+			transfer.flushBehind(this.flusher);
 			if (transfer.creditLow(this.settings.window())) {
 				credit(transfer, transfer.grant(this.settings.window()));
 			}

@@ -62,6 +62,12 @@ public final class FileTransfers implements AutoCloseable {
 
 	private final ThreadPoolExecutor pool;
 
+	/**
+	 * Forces received data to the device behind the writes (one flush per transfer at most, queued or running), so
+	 * that the force before a file counts as stored has little left to wait for.
+	 */
+	private final ThreadPoolExecutor flusher;
+
 	private final FileReceiver receiver;
 
 	private final FileSender sender;
@@ -85,9 +91,12 @@ public final class FileTransfers implements AutoCloseable {
 		this.pool = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(POOL_QUEUE), IoThreads.factory(node.name() + "-files-"));
 		this.pool.allowCoreThreadTimeOut(true);
+		this.flusher = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(POOL_QUEUE),
+				IoThreads.factory(node.name() + "-files-flush-"));
+		this.flusher.allowCoreThreadTimeOut(true);
 		// a chunk, its header and the envelope around it stay well inside one frame
 		int chunkSize = Math.min(settings.chunkSize(), node.settings().maxFrameBytes() / 2);
-		this.receiver = new FileReceiver(this, settings, this.pool);
+		this.receiver = new FileReceiver(this, settings, this.pool, this.flusher);
 		this.sender = new FileSender(this, settings, this.pool, chunkSize);
 		register(EnvelopeKind.FILE_START, this.receiver::onStart);
 		register(EnvelopeKind.FILE_CHUNK, this.receiver::onChunk);
@@ -183,6 +192,7 @@ public final class FileTransfers implements AutoCloseable {
 			}
 		}
 		this.pool.shutdown();
+		this.flusher.shutdown();
 		try {
 			this.pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
 		}
