@@ -42,7 +42,7 @@ import io.chaski.wire.DefaultPayloadCodec;
  * durable (the receiver forces the copy to the device before the clock stops, as Chaski does before it answers
  * stored). Chaski's time is split at the moment the receiver has written every byte: the rest is the check, the
  * force and the answer. Also the heap used during the transfer and the latency of topic messages published on the
- * same link meanwhile. Two unmeasured rounds warm the JIT compiler up first. Run it with
+ * same link meanwhile. Five unmeasured rounds warm the JIT compiler up first. Run it with
  * the command in {@code docs/performance.md}. Arguments: {@code [megabytes, default 1024] [rounds, default 3] [chunk
  * KiB, default 256] [window KiB, default 4096]} (the last two: the file settings of both nodes).
  */
@@ -51,10 +51,11 @@ public final class FileBenchmark {
 	private static final int WRITE = 1 << 20;
 
 	/**
-	 * Unmeasured rounds first: with both cores busy the compiler threads lag, and after one round of 256 MiB they
-	 * still used 0.6 to 1.4 ms of CPU per MiB of the measured transfer (docs/performance.md).
+	 * Unmeasured rounds first: with both cores busy the compiler threads lag. After one round of 256 MiB they still
+	 * used 0.6 to 1.4 ms of CPU per MiB of the measured transfer, after two full rounds 0.08 to 0.6 ms, after five
+	 * 0 to 0.23 ms (docs/performance.md).
 	 */
-	private static final int WARM_UP_ROUNDS = 2;
+	private static final int WARM_UP_ROUNDS = 5;
 
 	private FileBenchmark() {
 	}
