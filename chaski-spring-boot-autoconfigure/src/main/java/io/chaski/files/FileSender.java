@@ -26,8 +26,8 @@ import io.chaski.wire.EnvelopeKind;
 
 /**
  * The sending side: offers a file to every peer in the topic, and sends each peer chunks as far as its credit
- * allows, hashing them on the way, then the end with the hash. Each peer's answer completes its part of the result; a peer that stays silent for
- * the timeout, or whose link is lost, fails its part.
+ * allows, hashing them on the way, then the end with the hash. Each peer's answer completes its part of the
+ * result; a peer that stays silent for the timeout, or whose link is lost, fails its part.
  */
 final class FileSender {
 
@@ -290,18 +290,16 @@ final class FileSender {
 			if (!transfer.detached() || !(same || restarted)) {
 				continue;
 			}
-			if (restarted && !this.transfers.remove(key(transfer), transfer)) {
-				continue; // failed meanwhile
-			}
-			if (!transfer.reattach(edge)) {
-				if (restarted) {
-					this.transfers.put(key(transfer), transfer); // so that failing it finds it
-				}
+			if (transfer.offeredTooOften()) {
 				fail(transfer, "offered " + OutgoingTransfer.MAX_OFFERS_WITHOUT_CREDIT + " times, the link was lost "
 						+ "each time before a credit (a node of an earlier release does not know the file kinds)",
 						false);
 				continue;
 			}
+			if (restarted && !this.transfers.remove(key(transfer), transfer)) {
+				continue; // failed meanwhile
+			}
+			transfer.reattach(edge);
 			if (restarted) {
 				this.transfers.put(key(transfer), transfer);
 			}

@@ -142,22 +142,21 @@ final class OutgoingTransfer {
 		this.detached = true;
 	}
 
+	/** @return whether {@link #MAX_OFFERS_WITHOUT_CREDIT} offers in a row got no credit: no more are made */
+	boolean offeredTooOften() {
+		return this.offersWithoutCredit >= MAX_OFFERS_WITHOUT_CREDIT;
+	}
+
 	/**
 	 * The receiver is linked again: what follows goes over the new edge, from the offset its next credit names.
 	 * @param edge the new edge
-	 * @return whether to offer again; {@code false} after {@link #MAX_OFFERS_WITHOUT_CREDIT} offers in a row that
-	 * got no credit
 	 */
-	boolean reattach(Edge edge) {
-		if (this.offersWithoutCredit >= MAX_OFFERS_WITHOUT_CREDIT) {
-			return false;
-		}
+	void reattach(Edge edge) {
 		this.offersWithoutCredit++;
 		this.to = edge;
 		this.offered = true;
 		this.detached = false;
 		this.lastProgressNanos = System.nanoTime();
-		return true;
 	}
 
 	/**
