@@ -19,7 +19,6 @@ import io.chaski.streamer.StreamerSettings;
 import io.chaski.testing.RawPeer;
 import io.chaski.testing.TestNodes;
 import io.chaski.wire.DefaultPayloadCodec;
-import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,8 +139,7 @@ class HostileFileTest {
 	}
 
 	private void send(EnvelopeKind kind, byte[] payload) {
-		this.peer.send(new Envelope(kind, this.peer.id(), this.peer.nextId(), 1, System.currentTimeMillis(), "files",
-				Map.of(), payload));
+		this.peer.send(kind, "files", payload);
 	}
 
 }

@@ -20,7 +20,6 @@ import io.chaski.streamer.StreamerSettings;
 import io.chaski.testing.RawPeer;
 import io.chaski.testing.TestNodes;
 import io.chaski.wire.DefaultPayloadCodec;
-import io.chaski.wire.Envelope;
 import io.chaski.wire.EnvelopeKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -181,8 +180,7 @@ class RawSenderTest {
 	}
 
 	private static void send(RawPeer peer, EnvelopeKind kind, byte[] payload) {
-		peer.send(new Envelope(kind, peer.id(), peer.nextId(), 1, System.currentTimeMillis(), "files", Map.of(),
-				payload));
+		peer.send(kind, "files", payload);
 	}
 
 }

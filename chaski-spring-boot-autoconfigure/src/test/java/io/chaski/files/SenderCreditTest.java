@@ -10,7 +10,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -208,8 +207,7 @@ class SenderCreditTest {
 	}
 
 	private void send(EnvelopeKind kind, byte[] payload) {
-		this.peer.send(new Envelope(kind, this.peer.id(), this.peer.nextId(), 1, System.currentTimeMillis(), "files",
-				Map.of(), payload));
+		this.peer.send(kind, "files", payload);
 	}
 
 }

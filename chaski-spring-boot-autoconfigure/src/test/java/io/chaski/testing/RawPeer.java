@@ -249,6 +249,17 @@ public final class RawPeer implements AutoCloseable {
 	}
 
 	/**
+	 * Sends one envelope straight to the node, as a peer's direct traffic goes: one hop, no headers, stamped now,
+	 * with this peer's next id.
+	 * @param kind the kind
+	 * @param topic the topic ({@code ""} for none)
+	 * @param payload the payload
+	 */
+	public void send(EnvelopeKind kind, String topic, byte[] payload) {
+		send(new Envelope(kind, this.id, nextId(), 1, System.currentTimeMillis(), topic, Map.of(), payload));
+	}
+
+	/**
 	 * @param topic the topic
 	 * @param id the message id
 	 * @param hops hops left
